@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Builds and runs shortstack's tests. With no argument it runs every stage; `release`, `asan` or
+# `fuzz` runs one. It ends with one summary line, "N passed, M failed", counting every test case
+# (gtest cases in each build, plus one per fuzzer) and exits non-zero if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+stages=("$@")
+[ ${#stages[@]} -eq 0 ] && stages=(release asan fuzz)
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+passed=0
+failed=0
+
+note() { printf '\n==> %s\n' "$*"; }
+
+# Sums tests= and failures= over the gtest XML reports written by one build's run.
+tally_gtest() {
+  local dir=$1 t f
+  for xml in "$dir"/*.xml; do
+    [ -f "$xml" ] || continue
+    t=$(grep -o '<testsuites [^>]*' "$xml" | grep -o ' tests="[0-9]*"' | grep -o '[0-9]*')
+    f=$(grep -o '<testsuites [^>]*' "$xml" | grep -o ' failures="[0-9]*"' | grep -o '[0-9]*')
+    e=$(grep -o '<testsuites [^>]*' "$xml" | grep -o ' errors="[0-9]*"' | grep -o '[0-9]*')
+    passed=$((passed + ${t:-0} - ${f:-0} - ${e:-0}))
+    failed=$((failed + ${f:-0} + ${e:-0}))
+  done
+}
+
+run_build() {
+  local name=$1 dir=$2; shift 2
+  note "$name: configure and build ($dir)"
+  if ! cmake -S . -B "$dir" -G Ninja "$@" >"$results/$name-cmake.log" 2>&1; then
+    cat "$results/$name-cmake.log"; failed=$((failed + 1)); return
+  fi
+  if ! cmake --build "$dir"; then failed=$((failed + 1)); return; fi
+  note "$name: tests"
+  local reports="$results/$name"
+  mkdir -p "$reports"
+  # ctest runs each test binary; each writes a gtest XML report we tally afterwards.
+  GTEST_OUTPUT="xml:$reports/" ctest --test-dir "$dir" --output-on-failure
+  local rc=$?
+  tally_gtest "$reports"
+  # A binary that crashed before writing its report still counts as a failure.
+  [ $rc -ne 0 ] && [ "$(ls "$reports"/*.xml 2>/dev/null | wc -l)" -lt 2 ] && failed=$((failed + 1))
+}
+
+run_fuzzers() {
+  local FUZZ_BUILD=${FUZZ_BUILD:-build-fuzz}
+  note "fuzz: build with clang and libFuzzer ($FUZZ_BUILD)"
+  if ! CC=clang CXX=clang++ cmake -S . -B "$FUZZ_BUILD" -G Ninja -DSHORTSTACK_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      >"$results/fuzz-cmake.log" 2>&1; then
+    cat "$results/fuzz-cmake.log"; failed=$((failed + 1)); return
+  fi
+  if ! cmake --build "$FUZZ_BUILD"; then failed=$((failed + 1)); return; fi
+  for bin in "$FUZZ_BUILD"/*_fuzz; do
+    local name corpus
+    name=$(basename "$bin")
+    corpus=$(mktemp -d)
+    cp fuzz/corpus/"$name"/* "$corpus"/ 2>/dev/null
+    note "fuzz: $name for ${FUZZ_SECONDS}s"
+    if "$bin" -max_total_time="$FUZZ_SECONDS" -print_final_stats=0 -artifact_prefix="$results/" "$corpus" \
+        >"$results/$name.log" 2>&1; then
+      tail -n 2 "$results/$name.log"
+      passed=$((passed + 1))
+    else
+      tail -n 40 "$results/$name.log"
+      failed=$((failed + 1))
+    fi
+    rm -rf "$corpus"
+  done
+}
+
+for stage in "${stages[@]}"; do
+  case "$stage" in
+    release) run_build release "${BUILD:-build}" -DCMAKE_BUILD_TYPE=RelWithDebInfo ;;
+    asan) ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+            run_build asan "${ASAN_BUILD:-build-asan}" -DCMAKE_BUILD_TYPE=Debug -DSHORTSTACK_SANITIZE=ON ;;
+    fuzz) run_fuzzers ;;
+    *) echo "unknown stage: $stage (release, asan, fuzz)"; exit 2 ;;
+  esac
+done
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
