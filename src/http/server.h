@@ -1,0 +1,49 @@
+#pragma once
+// HTTP/1.1 listeners on the loop group: one SO_REUSEPORT acceptor per loop, keep-alive, pipelining
+// (all responses to one read go out in one write), read and idle timeouts, a connection cap, and drain.
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http/event_loop.h"
+#include "http/handler.h"
+#include "http/request_parser.h"
+
+namespace shortstack::http {
+
+struct ListenerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;
+  bool all_loops = true;  // false: only loop 0 accepts (the admin listener)
+  size_t max_connections = 10000;
+  ParserLimits limits;
+  std::chrono::milliseconds read_timeout{10000};
+  std::chrono::milliseconds idle_timeout{60000};
+};
+
+class Listener {
+ public:
+  Listener(LoopGroup& loops, boost::asio::thread_pool& blocking, Handler& handler, ListenerOptions options);
+  ~Listener();
+  // Binds and starts accepting; returns the bound port (useful with port 0).
+  uint16_t start();
+  // Closes the acceptors; established connections keep being served.
+  void stop_accepting();
+  // From now on each connection closes after its current response; idle ones close at the next tick.
+  void begin_close_connections();
+  size_t open_connections() const { return open_.load(); }
+  size_t in_flight() const { return in_flight_.load(); }
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+  std::atomic<size_t>& open_;
+  std::atomic<size_t>& in_flight_;
+};
+
+}  // namespace shortstack::http
