@@ -1,0 +1,15 @@
+#pragma once
+#include <vector>
+
+namespace shortstack::store {
+
+// One versioned SQL file from migrations/<dialect>/, compiled in by cmake/EmbedMigrations.cmake.
+struct Migration {
+  int version;
+  const char* name;
+  const char* sql;
+};
+
+const std::vector<Migration>& sqlite_migrations();
+
+}  // namespace shortstack::store
