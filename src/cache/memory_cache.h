@@ -1,0 +1,30 @@
+#pragma once
+#include "cache/cache.h"
+#include "cache/sharded_lru.h"
+
+namespace shortstack::cache {
+
+class MemoryCache final : public Cache {
+ public:
+  explicit MemoryCache(size_t capacity) : lru_(capacity) {}
+  Result<std::optional<CacheValue>> get(std::string_view key) override {
+    return lru_.get(key, std::chrono::steady_clock::now());
+  }
+  Status put(std::string_view key, std::string_view value, std::chrono::milliseconds ttl) override {
+    lru_.put(key, CacheValue{false, std::string(value)}, std::chrono::steady_clock::now() + ttl);
+    return ok_status();
+  }
+  Status put_negative(std::string_view key, std::chrono::milliseconds ttl) override {
+    lru_.put(key, CacheValue{true, {}}, std::chrono::steady_clock::now() + ttl);
+    return ok_status();
+  }
+  Status erase(std::string_view key) override {
+    lru_.erase(key);
+    return ok_status();
+  }
+
+ private:
+  ShardedLru<CacheValue> lru_;
+};
+
+}  // namespace shortstack::cache

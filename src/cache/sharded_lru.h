@@ -1,0 +1,143 @@
+#pragma once
+// A sharded LRU with per-entry expiry: one mutex per shard, so lookups on different keys rarely meet.
+// Each shard keeps a generation counter that erase() bumps; a reader that missed, went to the store and
+// came back inserts only if no erase happened meanwhile (insert_if_unchanged), so a slow reader can
+// never put back a value that a concurrent update had just invalidated.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace shortstack::cache {
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+template <class V>
+class ShardedLru {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  ShardedLru(size_t capacity, size_t shards = 64) : shards_(shards) {
+    per_shard_capacity_ = std::max<size_t>(1, capacity / shards);
+  }
+
+  // Calls fn(value) under the shard lock when the key is present and fresh; returns whether it did.
+  // Letting the caller work under the lock avoids copying the value out (no refcount traffic).
+  template <class F>
+  bool visit(std::string_view key, Clock::time_point now, F&& fn) {
+    Shard& s = shard_for(key);
+    std::lock_guard lock(s.mu);
+    auto it = s.map.find(key);
+    if (it == s.map.end()) return false;
+    if (it->second->expires <= now) {
+      s.order.erase(it->second);
+      s.map.erase(it);
+      return false;
+    }
+    s.order.splice(s.order.begin(), s.order, it->second);
+    fn(static_cast<const V&>(it->second->value));
+    return true;
+  }
+
+  std::optional<V> get(std::string_view key, Clock::time_point now) {
+    std::optional<V> out;
+    visit(key, now, [&](const V& v) { out = v; });
+    return out;
+  }
+
+  uint64_t generation(std::string_view key) {
+    Shard& s = shard_for(key);
+    std::lock_guard lock(s.mu);
+    return s.generation;
+  }
+
+  void put(std::string_view key, V value, Clock::time_point expires) {
+    Shard& s = shard_for(key);
+    std::lock_guard lock(s.mu);
+    put_locked(s, key, std::move(value), expires);
+  }
+
+  // Inserts only if nothing in the key's shard was erased since `generation` was read.
+  bool insert_if_unchanged(std::string_view key, V value, Clock::time_point expires, uint64_t generation) {
+    Shard& s = shard_for(key);
+    std::lock_guard lock(s.mu);
+    if (s.generation != generation) return false;
+    put_locked(s, key, std::move(value), expires);
+    return true;
+  }
+
+  void erase(std::string_view key) {
+    Shard& s = shard_for(key);
+    std::lock_guard lock(s.mu);
+    ++s.generation;
+    if (auto it = s.map.find(key); it != s.map.end()) {
+      s.order.erase(it->second);
+      s.map.erase(it);
+    }
+  }
+
+  void clear() {
+    for (Shard& s : shards_) {
+      std::lock_guard lock(s.mu);
+      ++s.generation;
+      s.map.clear();
+      s.order.clear();
+    }
+  }
+
+  size_t size() {
+    size_t n = 0;
+    for (Shard& s : shards_) {
+      std::lock_guard lock(s.mu);
+      n += s.map.size();
+    }
+    return n;
+  }
+
+ private:
+  struct Entry {
+    std::string key;
+    V value;
+    Clock::time_point expires;
+  };
+  struct Shard {
+    std::mutex mu;
+    std::list<Entry> order;  // most recent first
+    std::unordered_map<std::string_view, typename std::list<Entry>::iterator, StringHash, std::equal_to<>> map;
+    uint64_t generation = 0;
+  };
+
+  Shard& shard_for(std::string_view key) {
+    // The high bits pick the shard; the map inside uses the low bits, so the two stay independent.
+    return shards_[(StringHash{}(key) >> 48) % shards_.size()];
+  }
+
+  void put_locked(Shard& s, std::string_view key, V value, Clock::time_point expires) {
+    if (auto it = s.map.find(key); it != s.map.end()) {
+      it->second->value = std::move(value);
+      it->second->expires = expires;
+      s.order.splice(s.order.begin(), s.order, it->second);
+      return;
+    }
+    s.order.push_front(Entry{std::string(key), std::move(value), expires});
+    s.map.emplace(std::string_view(s.order.front().key), s.order.begin());
+    if (s.map.size() > per_shard_capacity_) {
+      s.map.erase(std::string_view(s.order.back().key));
+      s.order.pop_back();
+    }
+  }
+
+  std::vector<Shard> shards_;
+  size_t per_shard_capacity_;
+};
+
+}  // namespace shortstack::cache

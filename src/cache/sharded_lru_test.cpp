@@ -1,0 +1,54 @@
+#include "cache/sharded_lru.h"
+
+#include <gtest/gtest.h>
+
+namespace shortstack::cache {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+TEST(ShardedLru, EvictsLeastRecentlyUsedWithinAShard) {
+  ShardedLru<int> lru(3, 1);  // one shard so the order is observable
+  const auto far = Clock::now() + std::chrono::hours(1);
+  lru.put("a", 1, far);
+  lru.put("b", 2, far);
+  lru.put("c", 3, far);
+  ASSERT_TRUE(lru.get("a", Clock::now()));  // a becomes most recent
+  lru.put("d", 4, far);                     // evicts b
+  EXPECT_FALSE(lru.get("b", Clock::now()));
+  EXPECT_EQ(lru.get("a", Clock::now()), 1);
+  EXPECT_EQ(lru.get("d", Clock::now()), 4);
+  EXPECT_EQ(lru.size(), 3u);
+}
+
+TEST(ShardedLru, ExpiredEntriesAreMisses) {
+  ShardedLru<int> lru(10);
+  const auto now = Clock::now();
+  lru.put("x", 1, now + std::chrono::seconds(1));
+  EXPECT_TRUE(lru.get("x", now));
+  EXPECT_FALSE(lru.get("x", now + std::chrono::seconds(2)));
+  EXPECT_EQ(lru.size(), 0u) << "an expired entry found on lookup is dropped";
+}
+
+TEST(ShardedLru, InsertIfUnchangedLosesToAConcurrentErase) {
+  ShardedLru<std::string> lru(10);
+  const auto far = Clock::now() + std::chrono::hours(1);
+  const uint64_t gen = lru.generation("k");  // a reader starts a store read...
+  lru.erase("k");                            // ...an update commits and invalidates...
+  EXPECT_FALSE(lru.insert_if_unchanged("k", "stale", far, gen));  // ...the stale value is not cached
+  EXPECT_FALSE(lru.get("k", Clock::now()));
+  EXPECT_TRUE(lru.insert_if_unchanged("k", "fresh", far, lru.generation("k")));
+  EXPECT_EQ(lru.get("k", Clock::now()), "fresh");
+}
+
+TEST(ShardedLru, ReplacingAValueKeepsOneEntry) {
+  ShardedLru<int> lru(10, 2);
+  const auto far = Clock::now() + std::chrono::hours(1);
+  lru.put("k", 1, far);
+  lru.put("k", 2, far);
+  EXPECT_EQ(lru.size(), 1u);
+  EXPECT_EQ(lru.get("k", Clock::now()), 2);
+}
+
+}  // namespace
+}  // namespace shortstack::cache

@@ -1,0 +1,24 @@
+#pragma once
+#include <functional>
+
+#include "cache/sharded_lru.h"
+#include "ratelimit/rate_limiter.h"
+
+namespace shortstack::ratelimit {
+
+// In-process GCRA. Keys idle long enough to be fully refilled expire from the LRU, which bounds memory
+// without ever forgetting a key that is still being limited.
+class MemoryRateLimiter final : public RateLimiter {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit MemoryRateLimiter(size_t max_keys = 100000, std::function<Clock::time_point()> clock = Clock::now)
+      : tat_(max_keys), clock_(std::move(clock)) {}
+  Result<Decision> acquire(std::string_view key, const Limit& limit) override;
+
+ private:
+  cache::ShardedLru<Clock::time_point> tat_;  // theoretical arrival time per key
+  std::mutex mu_;  // GCRA is read-modify-write; shards make it cheap but it must be atomic per key
+  std::function<Clock::time_point()> clock_;
+};
+
+}  // namespace shortstack::ratelimit
