@@ -1,0 +1,24 @@
+#pragma once
+#include <memory>
+
+#include "accounts/account_store.h"
+#include "store/sqlite_db.h"
+
+namespace shortstack::accounts {
+
+class SqliteAccountStore final : public AccountStore {
+ public:
+  explicit SqliteAccountStore(std::shared_ptr<store::SqliteDb> db) : db_(std::move(db)) {}
+  Result<User> create_user(const std::string& email, const std::string& password_hash, int64_t now) override;
+  Result<std::optional<User>> find_user_by_email(const std::string& email) override;
+  Result<std::optional<User>> find_user(int64_t id) override;
+  Result<ApiKey> create_api_key(const NewApiKey& key) override;
+  Result<std::vector<ApiKey>> list_api_keys(int64_t user_id) override;
+  Result<bool> revoke_api_key(int64_t user_id, int64_t key_id, int64_t now) override;
+  Result<std::optional<std::pair<User, ApiKey>>> find_by_key_hash(const std::string& key_hash) override;
+
+ private:
+  std::shared_ptr<store::SqliteDb> db_;
+};
+
+}  // namespace shortstack::accounts
