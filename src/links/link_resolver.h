@@ -1,0 +1,46 @@
+#pragma once
+// Code → redirect, through the L1 cache (in process, pre-rendered) and the LinkStore (an L2 Cache seam
+// backend joins between them from stage 2). Unknown codes are cached as negative entries, so a scanner
+// cannot hammer the store.
+#include <chrono>
+#include <memory>
+#include <string_view>
+
+#include "cache/cache.h"
+#include "cache/sharded_lru.h"
+#include "links/link_store.h"
+#include "links/redirect_response.h"
+
+namespace shortstack::links {
+
+struct ResolverOptions {
+  size_t l1_entries = 1'000'000;
+  std::chrono::milliseconds positive_ttl{std::chrono::minutes(5)};
+  std::chrono::milliseconds negative_ttl{std::chrono::seconds(30)};
+};
+
+class LinkResolver {
+ public:
+  using Clock = std::chrono::steady_clock;
+  LinkResolver(std::shared_ptr<LinkStore> store, ResolverOptions options);
+
+  // On the event loop: answers from L1 only. Returns false on a miss. On a hit, *link_id is the link
+  // to count a click for (0 when the answer was 404 or 410).
+  bool render_cached(std::string_view code, Clock::time_point now, int64_t unix_now, std::string_view date_line,
+                     bool keep_alive, bool head, bool wants_html, std::string& out, int64_t* link_id);
+
+  // On the blocking pool: the store read behind an L1 miss. Fills L1 and returns the entry.
+  Result<RedirectEntry> load(std::string_view code);
+
+  // Called after every committed change to a link; the next request sees the change.
+  void invalidate(std::string_view code);
+
+  size_t l1_size() { return l1_.size(); }
+
+ private:
+  std::shared_ptr<LinkStore> store_;
+  ResolverOptions options_;
+  cache::ShardedLru<RedirectEntry> l1_;
+};
+
+}  // namespace shortstack::links

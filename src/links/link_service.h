@@ -1,0 +1,45 @@
+#pragma once
+// The rules for creating and changing links, independent of HTTP and JSON. Every change is committed
+// to the store first and then invalidated in the resolver, so the next redirect sees it.
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_set>
+
+#include "links/link_resolver.h"
+#include "links/link_store.h"
+#include "links/url_validator.h"
+
+namespace shortstack::links {
+
+struct CreateLink {
+  std::string url;
+  std::optional<std::string> alias;
+  std::optional<int64_t> expires_at;
+  int redirect = 302;
+};
+
+class LinkService {
+ public:
+  LinkService(std::shared_ptr<LinkStore> store, std::shared_ptr<LinkResolver> resolver, UrlPolicy policy);
+
+  Result<Link> create(int64_t owner_id, CreateLink request, int64_t now);
+  Result<Link> get(int64_t owner_id, std::string_view code);
+  Result<LinkPage> list(int64_t owner_id, std::optional<int64_t> before_id, size_t limit);
+  Result<Link> update(int64_t owner_id, std::string_view code, LinkPatch patch);
+  Status remove(int64_t owner_id, std::string_view code, int64_t now);
+
+  void set_policy(UrlPolicy policy);
+
+ private:
+  Result<std::string> checked_url(const std::string& url);
+
+  std::shared_ptr<LinkStore> store_;
+  std::shared_ptr<LinkResolver> resolver_;
+  UrlPolicy policy_;
+};
+
+std::optional<std::string> alias_problem(std::string_view alias);
+bool valid_redirect_status(int status);
+
+}  // namespace shortstack::links

@@ -1,0 +1,82 @@
+#pragma once
+// The LinkStore seam. Backends: SQLite (stage 1); PostgreSQL later. The contract suite in
+// link_store_contract.h is the definition of what a backend must do.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+
+namespace shortstack::links {
+
+struct Link {
+  int64_t id = 0;
+  std::string code;
+  int64_t owner_id = 0;
+  uint32_t bucket = 0;
+  std::string url;
+  int redirect = 302;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+  std::optional<int64_t> expires_at;
+  bool disabled = false;
+  bool deleted = false;
+  int64_t clicks = 0;
+  int64_t bots = 0;
+};
+
+struct NewLink {
+  std::string code;
+  int64_t owner_id = 0;
+  uint32_t bucket = 0;
+  std::string url;
+  int redirect = 302;
+  std::optional<int64_t> expires_at;
+  int64_t now = 0;
+};
+
+struct LinkPatch {
+  std::optional<std::string> url;
+  std::optional<std::optional<int64_t>> expires_at;  // set to nullopt inside to clear the expiry
+  std::optional<int> redirect;
+  std::optional<bool> disabled;
+  int64_t now = 0;
+};
+
+struct LinkPage {
+  std::vector<Link> links;
+  std::optional<int64_t> next_before_id;  // pass back to continue; nullopt at the end
+};
+
+struct ClickCounts {
+  int64_t clicks = 0;
+  int64_t bots = 0;
+};
+
+struct ClickBatchTotals {
+  std::string batch_id;
+  int64_t events = 0;
+  std::vector<std::pair<int64_t, ClickCounts>> per_link;  // link id → counts
+};
+
+class LinkStore {
+ public:
+  virtual ~LinkStore() = default;
+  // Error "code_taken" (409) when the code exists, deleted links included: codes are never reused.
+  virtual Result<Link> create(const NewLink& link) = 0;
+  // Any link with this code, deleted ones included (the redirect answers 410 for those).
+  virtual Result<std::optional<Link>> find_by_code(std::string_view code) = 0;
+  // The owner's live links, newest first; with before_id, only links older than that one.
+  virtual Result<LinkPage> list_by_owner(int64_t owner_id, std::optional<int64_t> before_id, size_t limit) = 0;
+  // nullopt when the code is not one of the owner's live links.
+  virtual Result<std::optional<Link>> update(std::string_view code, int64_t owner_id, const LinkPatch& patch) = 0;
+  virtual Result<bool> remove(std::string_view code, int64_t owner_id, int64_t now) = 0;
+  // Adds the batch's counts and records its id in one transaction. Returns false, changing nothing,
+  // when that batch id was applied before.
+  virtual Result<bool> apply_click_batch(const ClickBatchTotals& batch) = 0;
+};
+
+}  // namespace shortstack::links

@@ -1,0 +1,62 @@
+#include "links/redirect_response.h"
+
+#include <gtest/gtest.h>
+
+namespace shortstack::links {
+namespace {
+
+Link link(std::string url, int status = 302) {
+  Link l;
+  l.id = 9;
+  l.code = "abc";
+  l.url = std::move(url);
+  l.redirect = status;
+  return l;
+}
+
+TEST(RedirectResponse, LocationIsExactlyTheStoredUrl) {
+  std::string out;
+  render_entry(make_redirect_entry(link("https://e.com/a?b=1&c=\"x\"")), 0, "Date: D\r\n", true, false, false, out);
+  EXPECT_EQ(out.rfind("HTTP/1.1 302 Found\r\n", 0), 0u);
+  EXPECT_NE(out.find("\r\nLocation: https://e.com/a?b=1&c=\"x\"\r\n"), std::string::npos);
+  EXPECT_NE(out.find("Date: D\r\n"), std::string::npos);
+  // The HTML body escapes what the header carries verbatim.
+  EXPECT_NE(out.find("href=\"https://e.com/a?b=1&amp;c=&quot;x&quot;\""), std::string::npos);
+}
+
+TEST(RedirectResponse, HeadHasHeadersButNoBody) {
+  std::string get, head;
+  auto e = make_redirect_entry(link("https://e.com/", 308));
+  render_entry(e, 0, "", true, false, false, get);
+  render_entry(e, 0, "", true, true, false, head);
+  EXPECT_EQ(head.rfind("HTTP/1.1 308 Permanent Redirect", 0), 0u);
+  EXPECT_EQ(head.substr(head.size() - 4), "\r\n\r\n");
+  EXPECT_EQ(get.substr(0, head.size()), head);
+  EXPECT_GT(get.size(), head.size());
+}
+
+TEST(RedirectResponse, ContentLengthMatchesTheBody) {
+  std::string out;
+  render_entry(make_redirect_entry(link("https://e.com/x")), 0, "", true, false, false, out);
+  const size_t at = out.find("Content-Length: ") + 16;
+  const size_t len = std::stoul(out.substr(at, out.find("\r\n", at) - at));
+  EXPECT_EQ(out.size() - (out.find("\r\n\r\n") + 4), len);
+}
+
+TEST(RedirectResponse, ErrorsAreJsonUnlessTheClientWantsHtml) {
+  std::string json, html;
+  render_entry(missing_entry(), 0, "", true, false, false, json);
+  render_entry(missing_entry(), 0, "", true, false, true, html);
+  EXPECT_EQ(json.rfind("HTTP/1.1 404", 0), 0u);
+  EXPECT_NE(json.find(R"({"error":{"code":"not_found")"), std::string::npos);
+  EXPECT_NE(html.find("text/html"), std::string::npos);
+  std::string gone;
+  Link disabled = link("https://e.com/");
+  disabled.disabled = true;
+  render_entry(make_redirect_entry(disabled), 0, "", false, false, false, gone);
+  EXPECT_EQ(gone.rfind("HTTP/1.1 410", 0), 0u);
+  EXPECT_NE(gone.find("Connection: close\r\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace shortstack::links

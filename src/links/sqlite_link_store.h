@@ -1,0 +1,23 @@
+#pragma once
+#include <memory>
+
+#include "links/link_store.h"
+#include "store/sqlite_db.h"
+
+namespace shortstack::links {
+
+class SqliteLinkStore final : public LinkStore {
+ public:
+  explicit SqliteLinkStore(std::shared_ptr<store::SqliteDb> db) : db_(std::move(db)) {}
+  Result<Link> create(const NewLink& link) override;
+  Result<std::optional<Link>> find_by_code(std::string_view code) override;
+  Result<LinkPage> list_by_owner(int64_t owner_id, std::optional<int64_t> before_id, size_t limit) override;
+  Result<std::optional<Link>> update(std::string_view code, int64_t owner_id, const LinkPatch& patch) override;
+  Result<bool> remove(std::string_view code, int64_t owner_id, int64_t now) override;
+  Result<bool> apply_click_batch(const ClickBatchTotals& batch) override;
+
+ private:
+  std::shared_ptr<store::SqliteDb> db_;
+};
+
+}  // namespace shortstack::links
