@@ -1,0 +1,71 @@
+#pragma once
+// The public listener's handler: the redirect hot path inline on the event loop, everything else
+// (the JSON API, L1 misses) on the blocking pool.
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "accounts/auth_service.h"
+#include "clicks/click_recorder.h"
+#include "config/config.h"
+#include "http/handler.h"
+#include "links/link_resolver.h"
+#include "links/link_service.h"
+#include "ratelimit/rate_limiter.h"
+
+namespace shortstack::api {
+
+struct ApiDeps {
+  std::shared_ptr<accounts::AuthService> auth;
+  std::shared_ptr<links::LinkService> links;
+  std::shared_ptr<links::LinkResolver> resolver;
+  std::shared_ptr<clicks::ClickRecorder> clicks;
+  std::shared_ptr<ratelimit::RateLimiter> limiter;
+  std::string public_url;
+  bool access_log = false;
+  config::Config::Limits limits;
+};
+
+class ApiHandler final : public http::Handler {
+ public:
+  explicit ApiHandler(ApiDeps deps);
+  bool try_inline(http::Exchange& ex, const http::RenderContext& ctx, std::string& out) override;
+  http::Response handle(http::Exchange& ex) override;
+  void finished(const http::Exchange& ex, std::chrono::nanoseconds elapsed) override;
+  // Before the loops start only: the URL is known once the listener has bound its port.
+  void set_public_url(std::string url) { deps_.public_url = std::move(url); }
+
+ private:
+  http::Response route(http::Exchange& ex);
+  http::Response api(http::Exchange& ex, std::string_view rest);
+  http::Response redirect_miss(http::Exchange& ex, std::string_view code);
+
+  // auth_routes.cpp
+  http::Response signup(http::Exchange& ex);
+  http::Response login(http::Exchange& ex);
+  http::Response logout(http::Exchange& ex);
+  http::Response me(http::Exchange& ex);
+  http::Response keys(http::Exchange& ex, std::string_view id);
+
+  // link_routes.cpp
+  http::Response links_collection(http::Exchange& ex);
+  http::Response link_item(http::Exchange& ex, std::string_view code);
+
+  // Who is calling; for a cookie-authenticated mutation the CSRF token is checked too.
+  Result<accounts::Principal> require_user(const http::Exchange& ex);
+  // Consumes one unit of `limit` for `key`; an engaged result is the 429 to send.
+  std::optional<http::Response> throttle(const std::string& key, const ratelimit::Limit& limit);
+  std::string next_request_id();
+
+  ApiDeps deps_;
+  std::string instance_prefix_;
+  std::atomic<uint64_t> request_seq_{0};
+};
+
+// Shared by the route files.
+http::Response error_response(const http::Exchange& ex, const Error& error);
+http::Response json_value(int status, const boost::json::value& v);
+bool is_mutation(const http::Request& req);
+
+}  // namespace shortstack::api

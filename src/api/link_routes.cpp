@@ -1,0 +1,185 @@
+// Links endpoints: create, list, read, change, delete.
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "api/api_handler.h"
+#include "api/json_body.h"
+#include "core/crypto.h"
+#include "core/time_format.h"
+#include "links/code.h"
+
+namespace shortstack::api {
+
+using http::Exchange;
+using http::Response;
+
+namespace {
+
+boost::json::object link_json(const links::Link& l, const std::string& public_url) {
+  boost::json::object o;
+  o["code"] = l.code;
+  o["short_url"] = public_url + "/" + l.code;
+  o["url"] = l.url;
+  o["created_at"] = format_rfc3339(l.created_at);
+  if (l.expires_at) o["expires_at"] = format_rfc3339(*l.expires_at);
+  else o["expires_at"] = nullptr;
+  o["redirect"] = l.redirect;
+  o["disabled"] = l.disabled;
+  o["clicks"] = l.clicks;
+  return o;
+}
+
+// The cursor is opaque to clients: today it wraps the last id seen; a sharded store can change what it
+// wraps without breaking them.
+std::string encode_cursor(int64_t before_id) { return base64url("v1:" + std::to_string(before_id)); }
+
+std::optional<int64_t> decode_cursor(std::string_view cursor) {
+  // base64url decode of a short ASCII payload.
+  static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string raw;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : cursor) {
+    const size_t v = kAlphabet.find(c);
+    if (v == std::string_view::npos || cursor.size() > 64) return std::nullopt;
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      raw += static_cast<char>((acc >> bits) & 0xff);
+    }
+  }
+  if (raw.substr(0, 3) != "v1:") return std::nullopt;
+  int64_t id = 0;
+  auto r = std::from_chars(raw.data() + 3, raw.data() + raw.size(), id);
+  if (r.ec != std::errc() || r.ptr != raw.data() + raw.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+// The value of one query parameter (no percent-decoding: the parameters here are plain tokens).
+std::string_view query_param(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    const size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == name) return eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
+Result<links::CreateLink> read_create(const http::Request& req) {
+  auto body = JsonBody::parse(req.body);
+  if (!body) return body.error();
+  if (auto st = body->only({"url", "alias", "expires_at", "redirect"}); !st) return st.error();
+  links::CreateLink c;
+  auto url = body->required_string("url");
+  if (!url) return url.error();
+  c.url = std::move(*url);
+  auto alias = body->optional_string("alias");
+  if (!alias) return alias.error();
+  c.alias = std::move(*alias);
+  auto expires = body->optional_timestamp("expires_at");
+  if (!expires) return expires.error();
+  if (expires->has_value()) c.expires_at = **expires;
+  auto redirect = body->optional_int("redirect");
+  if (!redirect) return redirect.error();
+  if (*redirect) c.redirect = static_cast<int>(std::clamp<int64_t>(**redirect, 0, 999));
+  return c;
+}
+
+Result<links::LinkPatch> read_patch(const http::Request& req) {
+  auto body = JsonBody::parse(req.body);
+  if (!body) return body.error();
+  if (auto st = body->only({"url", "expires_at", "redirect", "disabled"}); !st) return st.error();
+  links::LinkPatch p;
+  if (body->is_null("url")) return invalid_field("url", "cannot be null");
+  auto url = body->optional_string("url");
+  if (!url) return url.error();
+  p.url = std::move(*url);
+  auto expires = body->optional_timestamp("expires_at");
+  if (!expires) return expires.error();
+  p.expires_at = *expires;
+  auto redirect = body->optional_int("redirect");
+  if (!redirect) return redirect.error();
+  if (*redirect) p.redirect = static_cast<int>(std::clamp<int64_t>(**redirect, 0, 999));
+  auto disabled = body->optional_bool("disabled");
+  if (!disabled) return disabled.error();
+  p.disabled = *disabled;
+  return p;
+}
+
+}  // namespace
+
+Response ApiHandler::links_collection(Exchange& ex) {
+  const auto method = ex.request.method;
+  if (method != http::Method::Get && method != http::Method::Post)
+    return http::json_error(405, "method_not_allowed", "allowed: GET, POST").header("Allow", "GET, POST");
+  auto who = require_user(ex);
+  if (!who) return error_response(ex, who.error());
+
+  if (method == http::Method::Post) {
+    if (auto limited = throttle("create:user:" + std::to_string(who->user.id),
+                                {deps_.limits.create_per_second_per_user, deps_.limits.create_burst_per_user}))
+      return *limited;
+    auto req = read_create(ex.request);
+    if (!req) return error_response(ex, req.error());
+    auto link = deps_.links->create(who->user.id, std::move(*req), unix_now());
+    if (!link) return error_response(ex, link.error());
+    return json_value(201, link_json(*link, deps_.public_url));
+  }
+
+  const std::string_view q = ex.request.query;
+  size_t limit = 20;
+  if (auto l = query_param(q, "limit"); !l.empty()) {
+    auto r = std::from_chars(l.data(), l.data() + l.size(), limit);
+    if (r.ec != std::errc() || r.ptr != l.data() + l.size() || limit < 1 || limit > 100)
+      return http::json_error(400, "invalid_argument", "limit must be an integer from 1 to 100");
+  }
+  std::optional<int64_t> before;
+  if (auto c = query_param(q, "cursor"); !c.empty()) {
+    before = decode_cursor(c);
+    if (!before) return http::json_error(400, "invalid_cursor", "cursor is not one this API returned");
+  }
+  auto page = deps_.links->list(who->user.id, before, limit);
+  if (!page) return error_response(ex, page.error());
+  boost::json::array arr;
+  for (const auto& l : page->links) arr.push_back(link_json(l, deps_.public_url));
+  boost::json::object o{{"links", std::move(arr)}};
+  if (page->next_before_id) o["next_cursor"] = encode_cursor(*page->next_before_id);
+  else o["next_cursor"] = nullptr;
+  return json_value(200, o);
+}
+
+Response ApiHandler::link_item(Exchange& ex, std::string_view code) {
+  auto who = require_user(ex);
+  if (!who) return error_response(ex, who.error());
+  if (!links::is_code_syntax(code)) return http::json_error(404, "not_found", "no link with this code");
+  switch (ex.request.method) {
+    case http::Method::Get: {
+      auto link = deps_.links->get(who->user.id, code);
+      if (!link) return error_response(ex, link.error());
+      return json_value(200, link_json(*link, deps_.public_url));
+    }
+    case http::Method::Patch: {
+      auto patch = read_patch(ex.request);
+      if (!patch) return error_response(ex, patch.error());
+      patch->now = unix_now();
+      auto link = deps_.links->update(who->user.id, code, std::move(*patch));
+      if (!link) return error_response(ex, link.error());
+      return json_value(200, link_json(*link, deps_.public_url));
+    }
+    case http::Method::Delete: {
+      if (auto st = deps_.links->remove(who->user.id, code, unix_now()); !st) return error_response(ex, st.error());
+      Response r;
+      r.status = 204;
+      return r;
+    }
+    default:
+      return http::json_error(405, "method_not_allowed", "allowed: GET, PATCH, DELETE")
+          .header("Allow", "GET, PATCH, DELETE");
+  }
+}
+
+}  // namespace shortstack::api

@@ -1,0 +1,195 @@
+#include "app/app.h"
+
+#include <signal.h>
+
+#include <boost/asio/thread_pool.hpp>
+#include <filesystem>
+#include <thread>
+
+#include "accounts/sqlite_account_store.h"
+#include "api/admin_handler.h"
+#include "api/api_handler.h"
+#include "blobs/disk_blob_store.h"
+#include "clicks/click_aggregator.h"
+#include "http/server.h"
+#include "links/sqlite_link_store.h"
+#include "log/log.h"
+#include "metrics/metrics.h"
+#include "queue/memory_queue.h"
+#include "ratelimit/memory_rate_limiter.h"
+#include "sessions/sqlite_session_store.h"
+
+namespace shortstack::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+Result<std::shared_ptr<store::SqliteDb>> open_database(const config::Config& c) {
+  std::error_code ec;
+  fs::create_directories(c.storage.data_dir, ec);
+  if (ec) return internal_error("cannot create data dir " + c.storage.data_dir + ": " + ec.message());
+  return store::SqliteDb::open((fs::path(c.storage.data_dir) / "shortstack.db").string());
+}
+
+http::ListenerOptions listener_options(const config::Config& c, const std::string& address, bool all_loops) {
+  const auto hp = *config::parse_host_port(address);
+  http::ListenerOptions o;
+  o.host = hp.host;
+  o.port = hp.port;
+  o.all_loops = all_loops;
+  o.max_connections = static_cast<size_t>(c.server.max_connections);
+  o.limits.max_header_bytes = static_cast<size_t>(c.server.max_header_bytes);
+  o.limits.max_body_bytes = static_cast<size_t>(c.server.max_body_bytes);
+  o.read_timeout = std::chrono::milliseconds(c.server.read_timeout_ms);
+  o.idle_timeout = std::chrono::milliseconds(c.server.idle_timeout_ms);
+  return o;
+}
+
+std::string public_url_for(const config::Config& c, uint16_t bound_port) {
+  if (!c.server.public_url.empty()) {
+    std::string u = c.server.public_url;
+    while (!u.empty() && u.back() == '/') u.pop_back();
+    return u;
+  }
+  return "http://" + config::parse_host_port(c.server.listen)->host + ":" + std::to_string(bound_port);
+}
+
+// Blocks until SIGTERM or SIGINT. The signals were blocked in every thread before any was created,
+// so exactly this thread receives them.
+int wait_for_stop_signal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int sig = 0;
+  sigwait(&set, &sig);
+  return sig;
+}
+
+// "https://sho.rt:8443/x" → "sho.rt": links back to our own host would redirect in a loop.
+std::string host_of(const std::string& url) {
+  const size_t start = url.find("://") == std::string::npos ? 0 : url.find("://") + 3;
+  const size_t end = url.find_first_of(":/", start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+void wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (!done() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
+
+}  // namespace
+
+Result<int> migrate(const config::Config& c) {
+  auto db = open_database(c);
+  if (!db) return db.error();
+  return (*db)->migrate();
+}
+
+int serve(const config::Config& c) {
+  auto db = open_database(c);
+  if (!db) {
+    log::error("startup_failed", {{"error", db.error().message}});
+    return 1;
+  }
+  if (c.storage.auto_migrate) {
+    if (auto m = (*db)->migrate(); !m) {
+      log::error("startup_failed", {{"error", m.error().message}});
+      return 1;
+    }
+  }
+  auto link_store = std::make_shared<links::SqliteLinkStore>(*db);
+  auto account_store = std::make_shared<accounts::SqliteAccountStore>(*db);
+  auto session_store = std::make_shared<sessions::SqliteSessionStore>(*db);
+  auto queue = std::make_shared<queue::MemoryQueue>();
+  // The blob tier has no stage-1 consumer in the request path yet; opening it here proves the
+  // configured directory is usable at start, not at first use.
+  blobs::DiskBlobStore blob_store(fs::path(c.storage.data_dir) / "blobs");
+
+  http::LoopGroup loops(static_cast<int>(c.server.threads));
+  boost::asio::thread_pool blocking(static_cast<size_t>(c.server.blocking_threads));
+
+  auto resolver = std::make_shared<links::LinkResolver>(
+      link_store, links::ResolverOptions{static_cast<size_t>(c.cache.l1_entries),
+                                         std::chrono::milliseconds(c.cache.positive_ttl_ms),
+                                         std::chrono::milliseconds(c.cache.negative_ttl_ms)});
+  links::UrlPolicy policy{static_cast<size_t>(c.links.max_url_length), c.links.blocked_domains, {}};
+  accounts::AuthOptions auth_options{c.auth.session_idle_ttl_s, c.auth.session_absolute_ttl_s, c.auth.cookie_secure,
+                                     {static_cast<uint32_t>(c.auth.argon2_iterations),
+                                      static_cast<uint32_t>(c.auth.argon2_memory_kib), 1}};
+  auto recorder = std::make_shared<clicks::ClickRecorder>(queue, loops.size());
+  clicks::ClickAggregator aggregator(queue, link_store);
+
+  std::atomic<bool> ready{false};
+  api::ApiDeps deps;
+  deps.auth = std::make_shared<accounts::AuthService>(account_store, session_store, auth_options);
+  deps.resolver = resolver;
+  deps.clicks = recorder;
+  deps.limiter = std::make_shared<ratelimit::MemoryRateLimiter>();
+  deps.access_log = c.log.access_log;
+  deps.limits = c.limits;
+  auto link_service = std::make_shared<links::LinkService>(link_store, resolver, policy);
+  deps.links = link_service;
+  api::ApiHandler api_handler(deps);
+  api::AdminHandler admin_handler(ready);
+
+  http::Listener public_listener(loops, blocking, api_handler, listener_options(c, c.server.listen, true));
+  http::Listener admin_listener(loops, blocking, admin_handler, listener_options(c, c.server.admin_listen, false));
+  uint16_t public_port = 0, admin_port = 0;
+  try {
+    public_port = public_listener.start();
+    admin_port = admin_listener.start();
+  } catch (const std::exception& e) {
+    log::error("startup_failed", {{"error", std::string("cannot listen: ") + e.what()}});
+    return 1;
+  }
+  // The public URL is known only once the port is bound (port 0 picks one); no request has arrived
+  // yet because the loops have not started.
+  const std::string public_url = public_url_for(c, public_port);
+  api_handler.set_public_url(public_url);
+  policy.own_hosts = {host_of(public_url)};
+  link_service->set_policy(policy);
+
+  for (size_t i = 0; i < loops.size(); ++i) loops.at(i).on_tick([&recorder, i] { recorder->flush(i); });
+  auto& reg = metrics::registry();
+  reg.add_gauge("shortstack_queue_depth", "Messages published and not yet acked.",
+                [&queue] { return static_cast<double>(queue->total_pending()); });
+  reg.add_gauge("shortstack_http_requests_in_flight", "Requests being handled now.",
+                [&public_listener] { return static_cast<double>(public_listener.in_flight()); });
+  reg.add_gauge("shortstack_http_open_connections", "Open client connections.",
+                [&public_listener] { return static_cast<double>(public_listener.open_connections()); });
+  reg.add_gauge("shortstack_cache_entries", "Entries in the redirect cache (L1).",
+                [&resolver] { return static_cast<double>(resolver->l1_size()); });
+  reg.add_gauge("shortstack_ready", "1 while accepting traffic, 0 while draining.",
+                [&ready] { return ready.load() ? 1.0 : 0.0; });
+
+  aggregator.start();
+  loops.start();
+  ready.store(true);
+  log::info("ready", {{"listen", public_url}, {"admin_port", static_cast<int64_t>(admin_port)},
+                      {"public_port", static_cast<int64_t>(public_port)}, {"loops", static_cast<int64_t>(loops.size())},
+                      {"version", SHORTSTACK_VERSION}});
+
+  const int sig = wait_for_stop_signal();
+  // 1. Readiness turns to 503 while requests are still served, so the load balancer can take us out.
+  ready.store(false);
+  log::info("draining", {{"signal", sig}, {"grace_ms", c.drain.grace_ms}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(c.drain.grace_ms));
+  // 2. Stop accepting; 3. let in-flight requests finish, closing each connection after its response.
+  public_listener.stop_accepting();
+  public_listener.begin_close_connections();
+  wait_until([&] { return public_listener.open_connections() == 0; }, std::chrono::milliseconds(c.drain.timeout_ms));
+  if (public_listener.open_connections() > 0)
+    log::warn("drain_timeout", {{"open_connections", static_cast<int64_t>(public_listener.open_connections())}});
+  // 4. Flush every loop's click buffer into the queue, then apply everything queued.
+  loops.run_on_each([&recorder](http::EventLoop& loop) { recorder->flush(static_cast<size_t>(loop.index())); });
+  admin_listener.stop_accepting();
+  loops.stop();
+  blocking.join();
+  aggregator.drain_and_stop();
+  log::info("stopped", {{"clicks_recorded", reg.clicks_recorded.value()},
+                        {"batches_applied", reg.click_batches_applied.value()}});
+  return 0;
+}
+
+}  // namespace shortstack::app

@@ -1,0 +1,126 @@
+// The process life cycle: graceful drain, exact clicks across a restart, and the CLI commands.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <thread>
+
+#include "testing/api_client.h"
+#include "testing/server_process.h"
+
+namespace shortstack::testing {
+namespace {
+
+TEST(Lifecycle, DrainTurnsReadinessTo503WhileStillServingThenExitsZero) {
+  ServerProcess server(ServerProcess::Settings{{"drain.grace_ms", "1500"}});
+  server.start();
+  ApiClient c(server.port());
+  ASSERT_EQ(c.signup("drain@example.com").status(), 201);
+  c.use_new_api_key();
+  const std::string code = c.create_link(R"({"url":"https://example.com/"})").str("code");
+
+  std::thread stopper([&] { EXPECT_EQ(server.stop(SIGTERM), 0); });
+  // During the grace period: not ready, yet redirects and the API still answer.
+  bool saw_draining = false;
+  for (int i = 0; i < 100 && !saw_draining; ++i) {
+    saw_draining = http(server.admin_port(), {"GET", "/readyz", "", {}}).status == 503;
+    if (!saw_draining) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(saw_draining);
+  EXPECT_EQ(http(server.port(), {"GET", "/" + code, "", {}}).status, 302);
+  stopper.join();
+}
+
+TEST(Lifecycle, ClickTotalsAreExactAcrossAGracefulRestart) {
+  TempDir data;
+  ServerProcess first({}, data.file("data"));
+  first.start();
+  ApiClient c(first.port());
+  ASSERT_EQ(c.signup("restart@example.com").status(), 201);
+  c.use_new_api_key();
+  const std::string key = c.bearer;
+  const std::string code = c.create_link(R"({"url":"https://example.com/"})").str("code");
+  // Keep traffic going while SIGTERM arrives; count what was answered with a redirect.
+  std::atomic<bool> stop{false};
+  std::atomic<int> redirected{0};
+  std::thread traffic([&] {
+    while (!stop) {
+      HttpConnection conn(first.port());
+      if (!conn.connected()) return;
+      for (int i = 0; i < 50 && !stop; ++i) {
+        conn.send_raw(render_request({"GET", "/" + code, "", {}}));
+        auto r = conn.read_response();
+        if (!r) break;
+        if (r->status == 302) redirected++;
+      }
+    }
+  });
+  while (redirected < 300) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(first.stop(SIGTERM), 0);
+  stop = true;
+  traffic.join();
+
+  ServerProcess second({}, data.file("data"));
+  second.start();
+  ApiClient again(second.port());
+  again.bearer = key;
+  auto link = again.call("GET", "/api/v1/links/" + code);
+  ASSERT_EQ(link.status(), 200) << link.http.body;
+  EXPECT_EQ(link.num("clicks"), redirected.load()) << "every answered redirect counted once, none lost";
+}
+
+TEST(Cli, VersionMigrateAndConfigCheck) {
+  std::string out;
+  EXPECT_EQ(run_binary({"version"}, &out), 0);
+  EXPECT_NE(out.find("shortstack "), std::string::npos);
+
+  TempDir dir;
+  EXPECT_EQ(run_binary({"migrate", "--data-dir", dir.file("d")}, &out), 0) << out;
+  EXPECT_NE(out.find("applied 1 migration"), std::string::npos) << out;
+  EXPECT_EQ(run_binary({"migrate", "--data-dir", dir.file("d")}, &out), 0);
+  EXPECT_NE(out.find("applied 0 migrations"), std::string::npos) << "migrations are idempotent: " << out;
+
+  const std::string good = dir.file("good.toml"), bad = dir.file("bad.toml");
+  std::ofstream(good) << "[server]\nlisten = \"127.0.0.1:8081\"\n";
+  std::ofstream(bad) << "[server]\nlisten = \"nowhere\"\nthreads = -1\n[storage]\nlinks = \"postgres\"\nfoo = 1\n";
+  EXPECT_EQ(run_binary({"config", "check", good}, &out), 0) << out;
+  EXPECT_EQ(run_binary({"config", "check", bad}, &out), 1);
+  for (const char* expected : {"'server.listen'", "'server.threads'", "'storage.links'", "unknown setting 'storage.foo'"})
+    EXPECT_NE(out.find(expected), std::string::npos) << expected << " in:\n" << out;
+  EXPECT_NE(run_binary({"serve", "--config", bad}, &out), 0) << "serve refuses a bad config";
+}
+
+TEST(Logs, AreJsonLinesWithoutSecrets) {
+  ServerProcess server(ServerProcess::Settings{{"log.access_log", "true"}});
+  server.start();
+  ApiClient c(server.port());
+  ASSERT_EQ(c.signup("logs@example.com", "super secret password").status(), 201);
+  c.use_new_api_key();
+  http(server.port(), Request{"GET", "/api/v1/me", "", {{"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"},
+                                                    {"Authorization", "Bearer " + c.bearer}}});
+  server.stop(SIGTERM);
+  const std::string log = server.log();
+  size_t lines = 0;
+  for (size_t pos = 0; pos < log.size();) {
+    const size_t eol = log.find('\n', pos);
+    const std::string line = log.substr(pos, eol - pos);
+    pos = eol == std::string::npos ? log.size() : eol + 1;
+    if (line.empty()) continue;
+    ++lines;
+    boost::system::error_code ec;
+    auto v = boost::json::parse(line, ec);
+    EXPECT_FALSE(ec) << line;
+    if (!ec) {
+      EXPECT_TRUE(v.as_object().contains("event")) << line;
+    }
+  }
+  EXPECT_GT(lines, 3u);
+  EXPECT_NE(log.find("0af7651916cd43dd8448eb211c80319c"), std::string::npos) << "traceparent is passed to the logs";
+  EXPECT_NE(log.find("\"request_id\""), std::string::npos);
+  EXPECT_EQ(log.find("super secret password"), std::string::npos);
+  EXPECT_EQ(log.find(c.bearer), std::string::npos);
+  EXPECT_EQ(log.find("ss_session="), std::string::npos);
+}
+
+}  // namespace
+}  // namespace shortstack::testing

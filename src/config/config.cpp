@@ -1,0 +1,311 @@
+#include "config/config.h"
+
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <functional>
+#include <map>
+
+namespace shortstack::config {
+namespace {
+
+// A setting knows how to parse itself from text (environment, flags) and from a TOML node.
+struct Setting {
+  std::function<std::optional<std::string>(Config&, std::string_view)> from_text;
+  std::function<std::optional<std::string>(Config&, const toml::node&)> from_toml;
+};
+
+std::optional<std::string> parse_int(std::string_view t, int64_t& out) {
+  int64_t v = 0;
+  auto r = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (r.ec != std::errc() || r.ptr != t.data() + t.size()) return "expected an integer, got '" + std::string(t) + "'";
+  out = v;
+  return std::nullopt;
+}
+
+std::optional<std::string> parse_double(std::string_view t, double& out) {
+  char* end = nullptr;
+  const std::string s(t);
+  const double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || *end != '\0') return "expected a number, got '" + s + "'";
+  out = v;
+  return std::nullopt;
+}
+
+std::optional<std::string> parse_bool(std::string_view t, bool& out) {
+  if (t == "true" || t == "1" || t == "yes" || t == "on") out = true;
+  else if (t == "false" || t == "0" || t == "no" || t == "off") out = false;
+  else return "expected true or false, got '" + std::string(t) + "'";
+  return std::nullopt;
+}
+
+std::vector<std::string> split_list(std::string_view t) {
+  std::vector<std::string> out;
+  while (!t.empty()) {
+    const size_t comma = t.find(',');
+    std::string_view item = t.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    t.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+template <class Field>
+Setting string_setting(Field field) {
+  return {[field](Config& c, std::string_view t) -> std::optional<std::string> {
+            field(c) = std::string(t);
+            return std::nullopt;
+          },
+          [field](Config& c, const toml::node& n) -> std::optional<std::string> {
+            if (!n.is_string()) return "expected a string";
+            field(c) = *n.value<std::string>();
+            return std::nullopt;
+          }};
+}
+
+template <class Field>
+Setting int_setting(Field field) {
+  return {[field](Config& c, std::string_view t) { return parse_int(t, field(c)); },
+          [field](Config& c, const toml::node& n) -> std::optional<std::string> {
+            if (!n.is_integer()) return "expected an integer";
+            field(c) = *n.value<int64_t>();
+            return std::nullopt;
+          }};
+}
+
+template <class Field>
+Setting double_setting(Field field) {
+  return {[field](Config& c, std::string_view t) { return parse_double(t, field(c)); },
+          [field](Config& c, const toml::node& n) -> std::optional<std::string> {
+            if (!n.is_number()) return "expected a number";
+            field(c) = *n.value<double>();
+            return std::nullopt;
+          }};
+}
+
+template <class Field>
+Setting bool_setting(Field field) {
+  return {[field](Config& c, std::string_view t) { return parse_bool(t, field(c)); },
+          [field](Config& c, const toml::node& n) -> std::optional<std::string> {
+            if (!n.is_boolean()) return "expected true or false";
+            field(c) = *n.value<bool>();
+            return std::nullopt;
+          }};
+}
+
+template <class Field>
+Setting list_setting(Field field) {
+  return {[field](Config& c, std::string_view t) -> std::optional<std::string> {
+            field(c) = split_list(t);
+            return std::nullopt;
+          },
+          [field](Config& c, const toml::node& n) -> std::optional<std::string> {
+            const auto* arr = n.as_array();
+            if (!arr) return "expected an array of strings";
+            std::vector<std::string> out;
+            for (const auto& item : *arr) {
+              if (!item.is_string()) return "expected an array of strings";
+              out.push_back(*item.value<std::string>());
+            }
+            field(c) = std::move(out);
+            return std::nullopt;
+          }};
+}
+
+#define FIELD(path) [](Config& c) -> auto& { return c.path; }
+
+const std::map<std::string, Setting, std::less<>>& settings() {
+  static const std::map<std::string, Setting, std::less<>> all = {
+      {"server.listen", string_setting(FIELD(server.listen))},
+      {"server.admin_listen", string_setting(FIELD(server.admin_listen))},
+      {"server.public_url", string_setting(FIELD(server.public_url))},
+      {"server.threads", int_setting(FIELD(server.threads))},
+      {"server.blocking_threads", int_setting(FIELD(server.blocking_threads))},
+      {"server.max_connections", int_setting(FIELD(server.max_connections))},
+      {"server.max_header_bytes", int_setting(FIELD(server.max_header_bytes))},
+      {"server.max_body_bytes", int_setting(FIELD(server.max_body_bytes))},
+      {"server.read_timeout_ms", int_setting(FIELD(server.read_timeout_ms))},
+      {"server.idle_timeout_ms", int_setting(FIELD(server.idle_timeout_ms))},
+      {"storage.data_dir", string_setting(FIELD(storage.data_dir))},
+      {"storage.links", string_setting(FIELD(storage.links))},
+      {"storage.accounts", string_setting(FIELD(storage.accounts))},
+      {"storage.sessions", string_setting(FIELD(storage.sessions))},
+      {"storage.cache", string_setting(FIELD(storage.cache))},
+      {"storage.rate_limiter", string_setting(FIELD(storage.rate_limiter))},
+      {"storage.blobs", string_setting(FIELD(storage.blobs))},
+      {"storage.queue", string_setting(FIELD(storage.queue))},
+      {"storage.auto_migrate", bool_setting(FIELD(storage.auto_migrate))},
+      {"cache.l1_entries", int_setting(FIELD(cache.l1_entries))},
+      {"cache.positive_ttl_ms", int_setting(FIELD(cache.positive_ttl_ms))},
+      {"cache.negative_ttl_ms", int_setting(FIELD(cache.negative_ttl_ms))},
+      {"links.max_url_length", int_setting(FIELD(links.max_url_length))},
+      {"links.blocked_domains", list_setting(FIELD(links.blocked_domains))},
+      {"auth.session_idle_ttl_s", int_setting(FIELD(auth.session_idle_ttl_s))},
+      {"auth.session_absolute_ttl_s", int_setting(FIELD(auth.session_absolute_ttl_s))},
+      {"auth.cookie_secure", bool_setting(FIELD(auth.cookie_secure))},
+      {"auth.argon2_memory_kib", int_setting(FIELD(auth.argon2_memory_kib))},
+      {"auth.argon2_iterations", int_setting(FIELD(auth.argon2_iterations))},
+      {"limits.signup_per_minute_per_ip", double_setting(FIELD(limits.signup_per_minute_per_ip))},
+      {"limits.login_per_minute_per_ip", double_setting(FIELD(limits.login_per_minute_per_ip))},
+      {"limits.login_per_minute_per_account", double_setting(FIELD(limits.login_per_minute_per_account))},
+      {"limits.create_per_second_per_user", double_setting(FIELD(limits.create_per_second_per_user))},
+      {"limits.create_burst_per_user", double_setting(FIELD(limits.create_burst_per_user))},
+      {"drain.grace_ms", int_setting(FIELD(drain.grace_ms))},
+      {"drain.timeout_ms", int_setting(FIELD(drain.timeout_ms))},
+      {"log.level", string_setting(FIELD(log.level))},
+      {"log.access_log", bool_setting(FIELD(log.access_log))},
+  };
+  return all;
+}
+
+std::string env_name(std::string_view key) {
+  std::string out = "SHORTSTACK_";
+  for (char c : key) out += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+void load_toml(const std::string& path, Config& c, std::vector<std::string>& errors) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    errors.push_back(path + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) + ": " +
+                     std::string(e.description()));
+    return;
+  }
+  for (const auto& [section, node] : root) {
+    const auto* table = node.as_table();
+    if (!table) {
+      errors.push_back("'" + std::string(section.str()) + "' must be a section such as [server]");
+      continue;
+    }
+    for (const auto& [name, value] : *table) {
+      const std::string key = std::string(section.str()) + "." + std::string(name.str());
+      auto it = settings().find(key);
+      if (it == settings().end()) {
+        errors.push_back("unknown setting '" + key + "' (line " + std::to_string(value.source().begin.line) + ")");
+        continue;
+      }
+      if (auto problem = it->second.from_toml(c, value))
+        errors.push_back("'" + key + "' (line " + std::to_string(value.source().begin.line) + "): " + *problem);
+    }
+  }
+}
+
+bool one_of(const std::string& v, std::initializer_list<const char*> options) {
+  for (const char* o : options)
+    if (v == o) return true;
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::string> known_keys() {
+  std::vector<std::string> keys;
+  for (const auto& [k, s] : settings()) keys.push_back(k);
+  return keys;
+}
+
+std::optional<std::string> set(Config& c, std::string_view key, std::string_view value) {
+  auto it = settings().find(key);
+  if (it == settings().end()) return "unknown setting '" + std::string(key) + "'";
+  if (auto problem = it->second.from_text(c, value)) return "'" + std::string(key) + "': " + *problem;
+  return std::nullopt;
+}
+
+LoadResult load(const std::string& path, char** env) {
+  LoadResult r;
+  if (!path.empty()) load_toml(path, r.config, r.errors);
+  for (const auto& [key, setting] : settings()) {
+    const std::string name = env_name(key);
+    for (char** e = env; e && *e; ++e) {
+      std::string_view entry(*e);
+      if (entry.size() > name.size() && entry.substr(0, name.size()) == name && entry[name.size()] == '=') {
+        if (auto problem = setting.from_text(r.config, entry.substr(name.size() + 1)))
+          r.errors.push_back(name + ": " + *problem);
+      }
+    }
+  }
+  return r;
+}
+
+std::optional<HostPort> parse_host_port(std::string_view t) {
+  const size_t colon = t.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  std::string_view host = t.substr(0, colon);
+  if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int64_t port = 0;
+  if (parse_int(t.substr(colon + 1), port) || port < 0 || port > 65535) return std::nullopt;
+  return HostPort{std::string(host), static_cast<uint16_t>(port)};
+}
+
+std::vector<std::string> validate(const Config& c) {
+  std::vector<std::string> e;
+  auto positive = [&e](const char* key, int64_t v, int64_t min) {
+    if (v < min) e.push_back(std::string("'") + key + "' must be at least " + std::to_string(min));
+  };
+  if (!parse_host_port(c.server.listen)) e.push_back("'server.listen' must be HOST:PORT, got '" + c.server.listen + "'");
+  if (!parse_host_port(c.server.admin_listen))
+    e.push_back("'server.admin_listen' must be HOST:PORT, got '" + c.server.admin_listen + "'");
+  if (c.server.listen == c.server.admin_listen && parse_host_port(c.server.listen) &&
+      parse_host_port(c.server.listen)->port != 0)
+    e.push_back("'server.listen' and 'server.admin_listen' must differ");
+  if (!c.server.public_url.empty() && c.server.public_url.rfind("http://", 0) != 0 &&
+      c.server.public_url.rfind("https://", 0) != 0)
+    e.push_back("'server.public_url' must start with http:// or https://");
+  positive("server.threads", c.server.threads, 0);
+  positive("server.blocking_threads", c.server.blocking_threads, 1);
+  positive("server.max_connections", c.server.max_connections, 1);
+  positive("server.max_header_bytes", c.server.max_header_bytes, 1024);
+  positive("server.max_body_bytes", c.server.max_body_bytes, 1024);
+  positive("server.read_timeout_ms", c.server.read_timeout_ms, 100);
+  positive("server.idle_timeout_ms", c.server.idle_timeout_ms, 100);
+  positive("cache.l1_entries", c.cache.l1_entries, 64);
+  positive("cache.positive_ttl_ms", c.cache.positive_ttl_ms, 0);
+  positive("cache.negative_ttl_ms", c.cache.negative_ttl_ms, 0);
+  positive("links.max_url_length", c.links.max_url_length, 64);
+  positive("auth.session_idle_ttl_s", c.auth.session_idle_ttl_s, 60);
+  positive("auth.session_absolute_ttl_s", c.auth.session_absolute_ttl_s, 60);
+  positive("auth.argon2_memory_kib", c.auth.argon2_memory_kib, 8);
+  positive("auth.argon2_iterations", c.auth.argon2_iterations, 1);
+  positive("drain.grace_ms", c.drain.grace_ms, 0);
+  positive("drain.timeout_ms", c.drain.timeout_ms, 0);
+  for (const auto& [key, v] : {std::pair{"limits.signup_per_minute_per_ip", c.limits.signup_per_minute_per_ip},
+                               {"limits.login_per_minute_per_ip", c.limits.login_per_minute_per_ip},
+                               {"limits.login_per_minute_per_account", c.limits.login_per_minute_per_account},
+                               {"limits.create_per_second_per_user", c.limits.create_per_second_per_user},
+                               {"limits.create_burst_per_user", c.limits.create_burst_per_user}})
+    if (!(v > 0)) e.push_back(std::string("'") + key + "' must be greater than 0");
+  if (c.storage.data_dir.empty()) e.push_back("'storage.data_dir' must not be empty");
+
+  // Backends this build provides. The distributed ones arrive with stages 2-3.
+  auto backend = [&e](const char* key, const std::string& v, std::initializer_list<const char*> available,
+                      std::initializer_list<const char*> planned) {
+    if (one_of(v, available)) return;
+    if (one_of(v, planned))
+      e.push_back(std::string("'") + key + "' = '" + v + "' is not available in this build yet");
+    else
+      e.push_back(std::string("'") + key + "' must be one of the known backends, got '" + v + "'");
+  };
+  backend("storage.links", c.storage.links, {"sqlite"}, {"postgres"});
+  backend("storage.accounts", c.storage.accounts, {"sqlite"}, {"postgres"});
+  backend("storage.sessions", c.storage.sessions, {"sqlite"}, {"redis", "postgres"});
+  backend("storage.cache", c.storage.cache, {"memory"}, {"redis"});
+  backend("storage.rate_limiter", c.storage.rate_limiter, {"memory"}, {"redis"});
+  backend("storage.blobs", c.storage.blobs, {"disk"}, {"s3"});
+  backend("storage.queue", c.storage.queue, {"memory"}, {"nats"});
+  // The embedded stores live in one process's data directory; mixing them with shared ones would
+  // split one account's data between an instance's disk and the shared tier.
+  if (c.storage.links == "sqlite" && c.storage.accounts != "sqlite")
+    e.push_back("'storage.links' = 'sqlite' keeps data on this instance; 'storage.accounts' must then be 'sqlite' too");
+  if (!one_of(c.log.level, {"debug", "info", "warn", "error"}))
+    e.push_back("'log.level' must be debug, info, warn or error, got '" + c.log.level + "'");
+  return e;
+}
+
+}  // namespace shortstack::config

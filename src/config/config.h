@@ -1,0 +1,91 @@
+#pragma once
+// shortstack's settings. Precedence: built-in stage-1 defaults < TOML file < SHORTSTACK_* environment
+// variables < command-line flags. Every setting has one dotted key ("server.listen"); its environment
+// variable is that key upper-cased with '.' as '_' (SHORTSTACK_SERVER_LISTEN).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace shortstack::config {
+
+struct Config {
+  struct Server {
+    std::string listen = "127.0.0.1:8080";
+    std::string admin_listen = "127.0.0.1:9090";
+    std::string public_url;  // empty: http://<listen>
+    int64_t threads = 0;     // event loops; 0 = one per core
+    int64_t blocking_threads = 32;
+    int64_t max_connections = 10000;
+    int64_t max_header_bytes = 8192;
+    int64_t max_body_bytes = 1024 * 1024;
+    int64_t read_timeout_ms = 10000;
+    int64_t idle_timeout_ms = 60000;
+  } server;
+  struct Storage {
+    std::string data_dir = "./var";
+    std::string links = "sqlite";
+    std::string accounts = "sqlite";
+    std::string sessions = "sqlite";
+    std::string cache = "memory";
+    std::string rate_limiter = "memory";
+    std::string blobs = "disk";
+    std::string queue = "memory";
+    bool auto_migrate = true;
+  } storage;
+  struct Cache {
+    int64_t l1_entries = 1'000'000;
+    int64_t positive_ttl_ms = 300'000;
+    int64_t negative_ttl_ms = 30'000;
+  } cache;
+  struct Links {
+    int64_t max_url_length = 2048;
+    std::vector<std::string> blocked_domains;
+  } links;
+  struct Auth {
+    int64_t session_idle_ttl_s = 7 * 86400;
+    int64_t session_absolute_ttl_s = 30 * 86400;
+    bool cookie_secure = false;
+    int64_t argon2_memory_kib = 19 * 1024;
+    int64_t argon2_iterations = 2;
+  } auth;
+  struct Limits {
+    double signup_per_minute_per_ip = 10;
+    double login_per_minute_per_ip = 30;
+    double login_per_minute_per_account = 10;
+    double create_per_second_per_user = 50;
+    double create_burst_per_user = 200;
+  } limits;
+  struct Drain {
+    int64_t grace_ms = 5000;    // readiness is 503 but requests are still served, so the LB can notice
+    int64_t timeout_ms = 20000; // then in-flight requests get this long to finish
+  } drain;
+  struct Log {
+    std::string level = "info";
+    bool access_log = false;
+  } log;
+};
+
+struct LoadResult {
+  Config config;
+  std::vector<std::string> errors;  // every problem found, each a full sentence naming the setting
+};
+
+// Reads the file when given (an empty path means defaults only), then the environment.
+LoadResult load(const std::string& path, char** environ_vars);
+// Applies one "key=value" style override (used by flags and the environment).
+std::optional<std::string> set(Config& config, std::string_view key, std::string_view value);
+// Checks values and their combinations; returns every problem found.
+std::vector<std::string> validate(const Config& config);
+
+struct HostPort {
+  std::string host;
+  uint16_t port = 0;
+};
+std::optional<HostPort> parse_host_port(std::string_view text);
+
+// All known keys, for documentation and `config check`.
+std::vector<std::string> known_keys();
+
+}  // namespace shortstack::config

@@ -1,0 +1,91 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "testing/temp_dir.h"
+
+namespace shortstack::config {
+namespace {
+
+std::string write_file(const testing::TempDir& dir, const std::string& text) {
+  const std::string path = dir.file("c.toml");
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(Config, DefaultsAreTheEmbeddedStageAndValid) {
+  auto r = load("", nullptr);
+  EXPECT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.config.server.listen, "127.0.0.1:8080");
+  EXPECT_EQ(r.config.storage.links, "sqlite");
+  EXPECT_EQ(r.config.storage.queue, "memory");
+  EXPECT_TRUE(validate(r.config).empty());
+}
+
+TEST(Config, FileThenEnvironmentOverride) {
+  testing::TempDir dir;
+  const auto path = write_file(dir, "[server]\nlisten = \"0.0.0.0:9000\"\nthreads = 3\n[links]\nblocked_domains = [\"evil.example\"]\n");
+  std::string env1 = "SHORTSTACK_SERVER_THREADS=5", env2 = "SHORTSTACK_LINKS_BLOCKED_DOMAINS=a.example, b.example";
+  char* env[] = {env1.data(), env2.data(), nullptr};
+  auto r = load(path, env);
+  ASSERT_TRUE(r.errors.empty()) << r.errors[0];
+  EXPECT_EQ(r.config.server.listen, "0.0.0.0:9000");
+  EXPECT_EQ(r.config.server.threads, 5);
+  EXPECT_EQ(r.config.links.blocked_domains, (std::vector<std::string>{"a.example", "b.example"}));
+}
+
+TEST(Config, ReportsEveryProblemNotJustTheFirst) {
+  testing::TempDir dir;
+  const auto path = write_file(dir, "[server]\nlisen = \"x\"\nthreads = \"two\"\n[storage]\nqueue = \"kafka\"\n");
+  auto r = load(path, nullptr);
+  auto v = validate(r.config);
+  r.errors.insert(r.errors.end(), v.begin(), v.end());
+  ASSERT_EQ(r.errors.size(), 3u);
+  auto mentions = [&](const std::string& needle) {
+    for (auto& e : r.errors)
+      if (e.find(needle) != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(mentions("unknown setting 'server.lisen'"));
+  EXPECT_TRUE(mentions("'server.threads'"));
+  EXPECT_TRUE(mentions("'storage.queue'"));
+}
+
+TEST(Config, SyntaxErrorsNameTheLine) {
+  testing::TempDir dir;
+  auto r = load(write_file(dir, "[server]\nlisten = \n"), nullptr);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].find(":2:"), std::string::npos) << r.errors[0];
+}
+
+TEST(Config, ValidationCatchesBadValuesAndIncoherentBackends) {
+  Config c;
+  c.server.listen = "nonsense";
+  c.server.max_body_bytes = 10;
+  c.storage.accounts = "postgres";
+  c.log.level = "loud";
+  auto e = validate(c);
+  EXPECT_EQ(e.size(), 5u);  // listen, body size, postgres not built yet, sqlite/postgres split, log level
+}
+
+TEST(Config, SetRefusesUnknownKeysAndBadValues) {
+  Config c;
+  EXPECT_FALSE(set(c, "drain.grace_ms", "250"));
+  EXPECT_EQ(c.drain.grace_ms, 250);
+  EXPECT_TRUE(set(c, "drain.grace", "1"));
+  EXPECT_TRUE(set(c, "auth.cookie_secure", "maybe"));
+  EXPECT_FALSE(set(c, "auth.cookie_secure", "true"));
+  EXPECT_TRUE(c.auth.cookie_secure);
+}
+
+TEST(Config, ParsesHostPort) {
+  EXPECT_EQ(parse_host_port("127.0.0.1:80")->port, 80);
+  EXPECT_EQ(parse_host_port("[::1]:8080")->host, "::1");
+  EXPECT_FALSE(parse_host_port("localhost"));
+  EXPECT_FALSE(parse_host_port("h:99999"));
+}
+
+}  // namespace
+}  // namespace shortstack::config
