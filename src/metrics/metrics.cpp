@@ -47,14 +47,18 @@ struct Registry::Shard {
   std::array<std::array<std::atomic<uint64_t>, kClasses>, kRouteCount> sum_ns{};
 };
 
+Registry::Registry() = default;
+Registry::~Registry() = default;
+
 Registry::Shard& Registry::local_shard() {
   thread_local Shard* shard = nullptr;
   thread_local const Registry* owner = nullptr;
   if (shard == nullptr || owner != this) {
-    shard = new Shard();  // lives as long as the registry's list; threads here live for the process
+    auto fresh = std::make_unique<Shard>();
+    shard = fresh.get();
     owner = this;
     std::lock_guard lock(mu_);
-    shards_.push_back(shard);
+    shards_.push_back(std::move(fresh));
   }
   return *shard;
 }
@@ -99,7 +103,7 @@ void Registry::render_requests(std::string& out) const {
   for (int r = 0; r < kRouteCount; ++r)
     for (size_t st = 0; st < kStatusSlots; ++st) {
       uint64_t total = 0;
-      for (const Shard* s : shards_) total += s->count[static_cast<size_t>(r)][st].load(std::memory_order_relaxed);
+      for (const auto& s : shards_) total += s->count[static_cast<size_t>(r)][st].load(std::memory_order_relaxed);
       if (total == 0) continue;
       const std::string status = st < kStatuses.size() ? std::to_string(kStatuses[st]) : "other";
       out += fmt::format("shortstack_http_requests_total{{route=\"{}\",status=\"{}\"}} {}\n", route_name(r), status,
@@ -111,7 +115,7 @@ void Registry::render_requests(std::string& out) const {
     for (size_t c = 0; c < kClasses; ++c) {
       std::array<uint64_t, kBuckets.size() + 1> b{};
       uint64_t sum_ns = 0, count = 0;
-      for (const Shard* s : shards_) {
+      for (const auto& s : shards_) {
         for (size_t i = 0; i < b.size(); ++i) b[i] += s->buckets[static_cast<size_t>(r)][c][i].load();
         sum_ns += s->sum_ns[static_cast<size_t>(r)][c].load();
       }

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -42,6 +43,8 @@ class Histogram {
 
 class Registry {
  public:
+  Registry();
+  ~Registry();
   // Called on event-loop threads after each response.
   void observe_request(int route, int status, double seconds);
   Counter cache_hits, cache_misses, cache_negative_hits;
@@ -57,7 +60,7 @@ class Registry {
   void render_requests(std::string& out) const;
 
   mutable std::mutex mu_;
-  std::vector<Shard*> shards_;
+  std::vector<std::unique_ptr<Shard>> shards_;  // freed with the registry, after every loop has stopped
   struct Gauge {
     std::string name, help;
     std::function<double()> read;
