@@ -114,8 +114,8 @@ TEST_F(LinksApi, OtherOwnersGet404Everywhere) {
   EXPECT_EQ(bob.call("GET", "/api/v1/links/" + code).status(), 404);
   EXPECT_EQ(bob.call("PATCH", "/api/v1/links/" + code, R"({"url":"https://evil.example/"})").status(), 404);
   EXPECT_EQ(bob.call("DELETE", "/api/v1/links/" + code).status(), 404);
-  for (const auto& l : bob.call("GET", "/api/v1/links").json.at("links").as_array())
-    EXPECT_NE(l.at("code").as_string(), code);
+  const auto bobs = bob.call("GET", "/api/v1/links");  // named: a range-for over a temporary's member dangles
+  for (const auto& l : bobs.json.at("links").as_array()) EXPECT_NE(l.at("code").as_string(), code);
   EXPECT_EQ(get("/" + code).header("location"), "https://example.com/private") << "untouched";
 }
 

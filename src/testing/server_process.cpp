@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -61,7 +62,11 @@ void ServerProcess::start() {
   const std::string log_path = scratch_.file("stderr.log");
   pid_ = ::fork();
   if (pid_ == 0) {
+    // If the test process dies (a failed assertion under ASan aborts it), the server dies with it:
+    // a test must never leave a server behind, nor hold the test runner's output pipe open.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    ::dup2(fd, 1);
     ::dup2(fd, 2);
     std::vector<char*> argv, envp;
     for (auto& a : args) argv.push_back(a.data());
@@ -112,6 +117,7 @@ int run_binary(const std::vector<std::string>& args, std::string* output) {
   if (::pipe(pipefd) != 0) throw std::runtime_error("pipe failed");
   const pid_t pid = ::fork();
   if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     ::dup2(pipefd[1], 1);
     ::dup2(pipefd[1], 2);
     ::close(pipefd[0]);
