@@ -64,7 +64,7 @@ TEST(UrlValidator, RefusesWithAReasonThatNamesTheProblem) {
 }
 
 TEST(UrlValidator, NormalisingTwiceChangesNothing) {
-  for (const char* in : {"HTTPS://Example.COM:443", "http://b\xc3\xbccher.example/\xe2\x82\xac", "https://e.com./a\"b",
+  for (const char* in : {"HTTPS://Example.COM:443", "http://b\xc3\xbc" "cher.example/\xe2\x82\xac", "https://e.com./a\"b",
                          "http://[::1]:80/x?y#z"}) {
     const std::string once = ok(in);
     EXPECT_EQ(ok(once), once) << in;
