@@ -34,6 +34,7 @@ fuzz: deps
 
 bench: build
 	@scripts/install-deps.sh --bench
+	@cmake --build $(BUILD) --target loadgen
 	@bench/run.sh
 
 clean:

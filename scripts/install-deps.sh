@@ -11,7 +11,7 @@ BUILD_PKGS=(
   libfmt-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
-BENCH_PKGS=(nginx-light wrk)
+BENCH_PKGS=(nginx-light wrk sqlite3 curl)
 
 want=("${BUILD_PKGS[@]}")
 [ "${1:-}" = "--bench" ] && want+=("${BENCH_PKGS[@]}")

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# shortstack's stage-1 benchmarks, each against a reference measured in the same run on the same cores.
+#   redirects:  shortstack vs nginx `return 302`, wrk -t2 -d5s at -c64 and -c256, alternating, ROUNDS rounds,
+#               random codes over BENCH_LINKS seeded links; req/s and server CPU µs/request (/proc/PID/stat).
+#   latency:    p50/p99/p999 at half of the measured peak with bench/loadgen (open loop, no coordinated omission).
+#   creation:   durable link creation (POST /api/v1/links) from 64 connections; every 201 checked in the DB.
+#   footprint:  idle RSS, RSS with BENCH_LINKS links cached, start-to-ready time with BENCH_LINKS links.
+# Output: a markdown report on stdout and in bench/out/<timestamp>/report.md. Traffic stays on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BIN=${BIN:-$ROOT/build/shortstack}
+LOADGEN=${LOADGEN:-$ROOT/build/loadgen}
+BENCH_LINKS=${BENCH_LINKS:-1000000}
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-5s}
+OUT=$ROOT/bench/out/$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$OUT"
+export BENCH_LINKS
+HZ=$(getconf CLK_TCK)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# utime+stime in clock ticks, summed over the given PIDs (all their threads).
+cpu_ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14+$15}' "/proc/$p/stat"))); done; echo $t; }
+rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+wait_http() { for _ in $(seq 1 400); do curl -s -o /dev/null "$1" && return 0; sleep 0.025; done; return 1; }
+
+# Runs wrk; prints "<requests> <seconds> <req/s>".
+wrk_run() {
+  local url=$1 conns=$2 script=$3 log=$4
+  wrk -t2 -c"$conns" -d"$DURATION" -s "$script" "$url" > "$log" 2>&1
+  local reqs secs rps
+  reqs=$(awk '/requests in/ {print $1}' "$log")
+  secs=$(awk '/requests in/ {gsub("s,","",$4); print $4}' "$log")
+  rps=$(awk '/Requests\/sec/ {print $2}' "$log")
+  echo "$reqs $secs $rps"
+}
+
+# Measures one wrk run against url while sampling CPU of pids; prints "rps cpu_us_per_req".
+measure() {
+  local url=$1 conns=$2 script=$3 log=$4; shift 4
+  local before after reqs secs rps
+  before=$(cpu_ticks "$@")
+  read -r reqs secs rps < <(wrk_run "$url" "$conns" "$script" "$log")
+  after=$(cpu_ticks "$@")
+  python3 -c "print(f'{float($rps):.0f} {($after-$before)/$HZ*1e6/$reqs:.2f}')"
+}
+
+echo "# shortstack stage-1 benchmark, $(date -u +%Y-%m-%dT%H:%MZ)" | tee "$OUT/report.md"
+{
+  echo
+  echo "Machine: $(nproc) vCPU $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/ {print $2}') GiB;"
+  echo "$(uname -r); $(g++ --version | head -1); $(nginx -v 2>&1); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)."
+  echo "wrk shares the two cores with the server, for both servers alike."
+} | tee -a "$OUT/report.md"
+
+# --- shortstack with BENCH_LINKS links --------------------------------------------------------------
+DATA=$OUT/data
+"$BIN" migrate --data-dir "$DATA" > /dev/null
+sqlite3 "$DATA/shortstack.db" <<SQL
+PRAGMA journal_mode=WAL;
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $BENCH_LINKS - 1)
+INSERT INTO links(code, owner_id, bucket, url, redirect, created_at, updated_at)
+SELECT printf('b%06d', i), 1, 0, 'https://example.com/landing-page/spring-campaign', 302, 0, 0 FROM n;
+SQL
+SS_PORT=$(free_port); SS_ADMIN=$(free_port)
+start_ms=$(date +%s%3N)
+"$BIN" serve --listen 127.0.0.1:$SS_PORT --admin-listen 127.0.0.1:$SS_ADMIN --data-dir "$DATA" 2> "$OUT/shortstack.log" &
+SS_PID=$!; PIDS+=($SS_PID)
+wait_http "http://127.0.0.1:$SS_ADMIN/readyz"
+ready_ms=$(( $(date +%s%3N) - start_ms ))
+idle_rss=$(rss_kib $SS_PID)
+
+# --- nginx --------------------------------------------------------------------------------------------
+NG_PORT=$(free_port)
+mkdir -p "$OUT/nginx"
+sed -e "s|@DIR@|$OUT/nginx|g" -e "s|@PORT@|$NG_PORT|g" bench/nginx-302.conf.in > "$OUT/nginx/nginx.conf"
+nginx -c "$OUT/nginx/nginx.conf" -p "$OUT/nginx" -e "$OUT/nginx/nginx-error.log"
+wait_http "http://127.0.0.1:$NG_PORT/"
+NG_MASTER=$(cat "$OUT/nginx/nginx.pid"); PIDS+=($NG_MASTER)
+NG_PIDS=($NG_MASTER $(pgrep -P "$NG_MASTER"))
+
+# Fill the redirect cache: every seeded code once, so the measured runs are the steady state.
+wrk_run "http://127.0.0.1:$SS_PORT" 64 bench/lua/warm_all.lua "$OUT/warm.log" > /dev/null
+DURATION_SAVED=$DURATION; DURATION=$(( BENCH_LINKS / 60000 + 3 ))s
+wrk_run "http://127.0.0.1:$SS_PORT" 64 bench/lua/warm_all.lua "$OUT/warm.log" > /dev/null
+DURATION=$DURATION_SAVED
+cached_rss=$(rss_kib $SS_PID)
+
+# --- redirects: alternate reference and shortstack ---------------------------------------------------
+echo "conns round nginx_rps nginx_us ss_rps ss_us" > "$OUT/redirects.txt"
+for conns in 64 256; do
+  for round in $(seq 1 "$ROUNDS"); do
+    read -r ng_rps ng_us < <(measure "http://127.0.0.1:$NG_PORT" "$conns" bench/lua/random_redirect.lua "$OUT/ng-$conns-$round.log" "${NG_PIDS[@]}")
+    read -r ss_rps ss_us < <(measure "http://127.0.0.1:$SS_PORT" "$conns" bench/lua/random_redirect.lua "$OUT/ss-$conns-$round.log" $SS_PID)
+    echo "$conns $round $ng_rps $ng_us $ss_rps $ss_us" | tee -a "$OUT/redirects.txt" >&2
+  done
+done
+grep -h "Non-2xx" "$OUT"/ss-*.log > "$OUT/ss-errors.txt" || true
+
+# --- latency at half of the peak ----------------------------------------------------------------------
+peak=$(awk 'NR>1 && $1==64 {print $5}' "$OUT/redirects.txt" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+half=$(( ${peak%.*} / 2 ))
+lat_ss=$("$LOADGEN" --port "$SS_PORT" --rate "$half" --connections 64 --seconds 5 --paths-prefix /b --paths "$BENCH_LINKS")
+lat_ng=$("$LOADGEN" --port "$NG_PORT" --rate "$half" --connections 64 --seconds 5 --paths-prefix /b --paths "$BENCH_LINKS")
+
+# --- durable link creation -----------------------------------------------------------------------------
+J='Content-Type: application/json'
+curl -s -c "$OUT/jar" -H "$J" -d '{"email":"bench@example.com","password":"benchmark password"}' \
+  "http://127.0.0.1:$SS_PORT/api/v1/auth/signup" > /dev/null
+CSRF=$(curl -s -b "$OUT/jar" "http://127.0.0.1:$SS_PORT/api/v1/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
+export BENCH_API_KEY=$(curl -s -b "$OUT/jar" -H "$J" -H "X-CSRF-Token: $CSRF" -d '{"name":"bench"}' \
+  "http://127.0.0.1:$SS_PORT/api/v1/keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+# The per-user creation limit would (rightly) refuse a benchmark; this run measures the store.
+kill -TERM $SS_PID; wait $SS_PID || true
+SHORTSTACK_LIMITS_CREATE_PER_SECOND_PER_USER=1000000 SHORTSTACK_LIMITS_CREATE_BURST_PER_USER=1000000 \
+  "$BIN" serve --listen 127.0.0.1:$SS_PORT --admin-listen 127.0.0.1:$SS_ADMIN --data-dir "$DATA" 2>> "$OUT/shortstack.log" &
+SS_PID=$!; PIDS+=($SS_PID)
+wait_http "http://127.0.0.1:$SS_ADMIN/readyz"
+ready2_ms=0
+before_rows=$(sqlite3 "$DATA/shortstack.db" "SELECT count(*) FROM links WHERE owner_id != 1")
+create_out=$(wrk -t2 -c64 -d"$DURATION" -s bench/lua/create_link.lua "http://127.0.0.1:$SS_PORT" 2>&1)
+echo "$create_out" > "$OUT/create.log"
+create_rps=$(echo "$create_out" | awk '/Requests\/sec/ {print $2}')
+create_reqs=$(echo "$create_out" | awk '/requests in/ {print $1}')
+create_bad=$(echo "$create_out" | awk -F= '/non_2xx_or_3xx/ {print $2}')
+kill -9 $SS_PID; wait $SS_PID 2>/dev/null || true   # a crash right after the run: acknowledged links must be on disk
+after_rows=$(sqlite3 "$DATA/shortstack.db" "SELECT count(*) FROM links WHERE owner_id != 1")
+created_ok=$(( create_reqs - create_bad ))
+stored=$(( after_rows - before_rows ))
+
+# --- start-up with BENCH_LINKS links (after a crash: the WAL has to be recovered too) ------------------
+start_ms=$(date +%s%3N)
+"$BIN" serve --listen 127.0.0.1:$SS_PORT --admin-listen 127.0.0.1:$SS_ADMIN --data-dir "$DATA" 2>> "$OUT/shortstack.log" &
+SS_PID=$!; PIDS+=($SS_PID)
+wait_http "http://127.0.0.1:$SS_ADMIN/readyz"
+ready_full_ms=$(( $(date +%s%3N) - start_ms ))
+
+python3 - "$OUT" "$ready_ms" "$idle_rss" "$cached_rss" "$create_rps" "$created_ok" "$stored" "$ready_full_ms" "$BENCH_LINKS" \
+  "$lat_ss" "$lat_ng" "$half" <<'PY' | tee -a "$OUT/report.md"
+import statistics, sys
+out, ready_ms, idle_rss, cached_rss, create_rps, created_ok, stored, ready_full_ms, links, lat_ss, lat_ng, half = sys.argv[1:]
+rows = [l.split() for l in open(f"{out}/redirects.txt").read().splitlines()[1:]]
+print("\n## Redirects (random codes over %s links, L1 warm)\n" % f"{int(links):,}")
+print("| conns | nginx req/s | shortstack req/s | ratio (median of rounds) | nginx CPU µs/req | shortstack CPU µs/req | CPU ratio |")
+print("|---|---|---|---|---|---|---|")
+for conns in ("64", "256"):
+    r = [x for x in rows if x[0] == conns]
+    ratio = statistics.median(float(x[4]) / float(x[2]) for x in r)
+    cpu_ratio = statistics.median(float(x[5]) / float(x[3]) for x in r)
+    med = lambda i: statistics.median(float(x[i]) for x in r)
+    print(f"| {conns} | {med(2):,.0f} | {med(4):,.0f} | **{ratio:.2f}×** | {med(3):.2f} | {med(5):.2f} | {cpu_ratio:.2f}× |")
+print(f"\nRounds: {len(rows)//2} per concurrency, alternating nginx then shortstack; raw rows in redirects.txt.")
+print(f"\n## Latency at half of peak ({int(half):,} req/s offered, open loop, 64 connections, 5 s)\n")
+print("| server | " + lat_ss.split("\n")[0] + " |")
+print("|---|" + "---|" * len(lat_ss.split("\n")[0].split("|")))
+print("| shortstack | " + lat_ss.split("\n")[1] + " |")
+print("| nginx | " + lat_ng.split("\n")[1] + " |")
+print("\n## Durable link creation (64 connections, POST /api/v1/links, synchronous=FULL)\n")
+print(f"- {float(create_rps):,.0f} links/s; {int(created_ok):,} acknowledged, {int(stored):,} found in the database after kill -9 right after the run.")
+print("\n## Footprint\n")
+print(f"- start to ready, empty database: {ready_ms} ms; with {int(links):,} links after a kill -9: {ready_full_ms} ms")
+print(f"- RSS idle: {int(idle_rss)/1024:.1f} MiB; with {int(links):,} links in the redirect cache: {int(cached_rss)/1024:.1f} MiB")
+PY
+echo "raw output: $OUT" >&2
