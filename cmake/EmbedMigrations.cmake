@@ -5,6 +5,8 @@ function(embed_migrations dialect out)
   list(SORT files)
   set(body "")
   foreach(f ${files})
+    # Re-run the generation when a migration's contents change, not only when files come or go.
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${f})
     get_filename_component(name ${f} NAME_WE)
     string(REGEX MATCH "^[0-9]+" version ${name})
     math(EXPR version "${version} + 0")

@@ -41,11 +41,16 @@ CREATE TABLE links (
   updated_at  BIGINT NOT NULL,
   expires_at  BIGINT,
   disabled    BOOLEAN NOT NULL DEFAULT FALSE,
-  deleted_at  BIGINT,
+  deleted_at  BIGINT
+);
+CREATE INDEX links_owner ON links(owner_id, id DESC) WHERE deleted_at IS NULL;
+
+-- Click totals in their own narrow table (see the SQLite migration for why).
+CREATE TABLE link_clicks (
+  link_id     BIGINT PRIMARY KEY,
   clicks      BIGINT NOT NULL DEFAULT 0,
   bots        BIGINT NOT NULL DEFAULT 0
 );
-CREATE INDEX links_owner ON links(owner_id, id DESC) WHERE deleted_at IS NULL;
 
 CREATE TABLE click_batches (
   batch_id    TEXT PRIMARY KEY,

@@ -41,11 +41,17 @@ CREATE TABLE links (
   updated_at  INTEGER NOT NULL,
   expires_at  INTEGER,
   disabled    INTEGER NOT NULL DEFAULT 0,
-  deleted_at  INTEGER,
+  deleted_at  INTEGER
+);
+CREATE INDEX links_owner ON links(owner_id, id DESC) WHERE deleted_at IS NULL;
+
+-- Click totals live in their own narrow table: a batch of clicks spread over many links then
+-- dirties ~6x fewer pages than updating the wide links rows would.
+CREATE TABLE link_clicks (
+  link_id     INTEGER PRIMARY KEY,
   clicks      INTEGER NOT NULL DEFAULT 0,
   bots        INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX links_owner ON links(owner_id, id DESC) WHERE deleted_at IS NULL;
 
 -- Click batches already applied: the batch id is recorded in the transaction that applies the batch,
 -- so a redelivered batch is recognised and skipped (exactly-once effect over at-least-once delivery).

@@ -1,5 +1,7 @@
 #pragma once
-// A sharded LRU with per-entry expiry: one mutex per shard, so lookups on different keys rarely meet.
+// A sharded cache with per-entry expiry and CLOCK (second-chance) eviction: one mutex per shard, so
+// lookups on different keys rarely meet, and a hit only sets a flag on its entry instead of relinking
+// a list that every core touches. Eviction takes the oldest entry not used since it was last passed.
 // Each shard keeps a generation counter that erase() bumps; a reader that missed, went to the store and
 // came back inserts only if no erase happened meanwhile (insert_if_unchanged), so a slow reader can
 // never put back a value that a concurrent update had just invalidated.
@@ -43,7 +45,7 @@ class ShardedLru {
       s.map.erase(it);
       return false;
     }
-    s.order.splice(s.order.begin(), s.order, it->second);
+    it->second->referenced = true;
     fn(static_cast<const V&>(it->second->value));
     return true;
   }
@@ -108,10 +110,11 @@ class ShardedLru {
     std::string key;
     V value;
     Clock::time_point expires;
+    bool referenced = false;
   };
   struct Shard {
     std::mutex mu;
-    std::list<Entry> order;  // most recent first
+    std::list<Entry> order;  // newest (or most recently given a second chance) first
     std::unordered_map<std::string_view, typename std::list<Entry>::iterator, StringHash, std::equal_to<>> map;
     uint64_t generation = 0;
   };
@@ -125,15 +128,24 @@ class ShardedLru {
     if (auto it = s.map.find(key); it != s.map.end()) {
       it->second->value = std::move(value);
       it->second->expires = expires;
-      s.order.splice(s.order.begin(), s.order, it->second);
+      it->second->referenced = true;
       return;
     }
-    s.order.push_front(Entry{std::string(key), std::move(value), expires});
+    // Evict first: the entry being inserted must not be the victim of its own insertion.
+    if (s.map.size() >= per_shard_capacity_) evict_one(s);
+    s.order.push_front(Entry{std::string(key), std::move(value), expires, false});
     s.map.emplace(std::string_view(s.order.front().key), s.order.begin());
-    if (s.map.size() > per_shard_capacity_) {
-      s.map.erase(std::string_view(s.order.back().key));
-      s.order.pop_back();
+  }
+
+  // Second chance: a referenced entry at the tail is moved to the front with its flag cleared; the
+  // first unreferenced one is evicted. Ends within one pass, since every flag is cleared on the way.
+  void evict_one(Shard& s) {
+    while (s.order.back().referenced) {
+      s.order.back().referenced = false;
+      s.order.splice(s.order.begin(), s.order, std::prev(s.order.end()));
     }
+    s.map.erase(std::string_view(s.order.back().key));
+    s.order.pop_back();
   }
 
   std::vector<Shard> shards_;

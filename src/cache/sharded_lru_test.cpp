@@ -7,18 +7,29 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-TEST(ShardedLru, EvictsLeastRecentlyUsedWithinAShard) {
+TEST(ShardedLru, EvictsTheOldestEntryNotUsedSinceItWasLastPassed) {
   ShardedLru<int> lru(3, 1);  // one shard so the order is observable
   const auto far = Clock::now() + std::chrono::hours(1);
   lru.put("a", 1, far);
   lru.put("b", 2, far);
   lru.put("c", 3, far);
-  ASSERT_TRUE(lru.get("a", Clock::now()));  // a becomes most recent
-  lru.put("d", 4, far);                     // evicts b
+  ASSERT_TRUE(lru.get("a", Clock::now()));  // a, the oldest, gets a second chance
+  lru.put("d", 4, far);                     // so b, the next oldest, is evicted
   EXPECT_FALSE(lru.get("b", Clock::now()));
   EXPECT_EQ(lru.get("a", Clock::now()), 1);
   EXPECT_EQ(lru.get("d", Clock::now()), 4);
   EXPECT_EQ(lru.size(), 3u);
+}
+
+TEST(ShardedLru, EvictionTerminatesWhenEveryEntryIsReferenced) {
+  ShardedLru<int> lru(4, 1);
+  const auto far = Clock::now() + std::chrono::hours(1);
+  for (const char* k : {"a", "b", "c", "d"}) lru.put(k, 1, far);
+  for (const char* k : {"a", "b", "c", "d"}) ASSERT_TRUE(lru.get(k, Clock::now()));
+  lru.put("e", 5, far);
+  EXPECT_EQ(lru.size(), 4u);
+  EXPECT_FALSE(lru.get("a", Clock::now())) << "all had a second chance; the oldest goes";
+  EXPECT_EQ(lru.get("e", Clock::now()), 5);
 }
 
 TEST(ShardedLru, ExpiredEntriesAreMisses) {

@@ -55,7 +55,7 @@ TEST_F(ClickPipeline, AConsumerThatDiesBeforeAckingIsRedeliveredAndCountedOnce) 
   // A consumer fetches, applies, and dies before acking.
   auto taken = queue->fetch(kClickSubject, 10, std::chrono::seconds(1));
   ASSERT_EQ(taken->size(), 1u);
-  ASSERT_TRUE(*store->apply_click_batch(sum_batch(*decode_batch((*taken)[0].payload))));
+  ASSERT_EQ(*store->apply_click_batches({sum_batch(*decode_batch((*taken)[0].payload))}), 1u);
   EXPECT_EQ(clicks(), 5);
   // After the ack timeout the queue hands it to the next consumer, which must skip it.
   ClickAggregator aggregator(queue, store);

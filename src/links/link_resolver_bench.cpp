@@ -28,7 +28,9 @@ class FixedStore final : public shortstack::links::LinkStore {
     return std::optional<Link>();
   }
   shortstack::Result<bool> remove(std::string_view, int64_t, int64_t) override { return false; }
-  shortstack::Result<bool> apply_click_batch(const shortstack::links::ClickBatchTotals&) override { return true; }
+  shortstack::Result<size_t> apply_click_batches(const std::vector<shortstack::links::ClickBatchTotals>&) override {
+    return size_t{0};
+  }
 };
 
 std::vector<std::string> codes(size_t n) {

@@ -74,9 +74,10 @@ class LinkStore {
   // nullopt when the code is not one of the owner's live links.
   virtual Result<std::optional<Link>> update(std::string_view code, int64_t owner_id, const LinkPatch& patch) = 0;
   virtual Result<bool> remove(std::string_view code, int64_t owner_id, int64_t now) = 0;
-  // Adds the batch's counts and records its id in one transaction. Returns false, changing nothing,
-  // when that batch id was applied before.
-  virtual Result<bool> apply_click_batch(const ClickBatchTotals& batch) = 0;
+  // Applies the batches in one transaction: for each batch whose id was not applied before, records the
+  // id and adds its counts. Batches seen before change nothing (redelivery is harmless). Returns how many
+  // batches were newly applied. One transaction for many batches is what keeps counting cheap.
+  virtual Result<size_t> apply_click_batches(const std::vector<ClickBatchTotals>& batches) = 0;
 };
 
 }  // namespace shortstack::links

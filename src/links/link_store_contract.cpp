@@ -142,17 +142,36 @@ TEST_P(LinkStoreContract, ClickBatchIsAppliedExactlyOnce) {
   auto a = store->create(new_link("clk0001"));
   auto b = store->create(new_link("clk0002"));
   ClickBatchTotals batch{"inst-1", 5, {{a->id, {3, 1}}, {b->id, {1, 0}}}};
-  auto first = store->apply_click_batch(batch);
+  auto first = store->apply_click_batches({batch});
   ASSERT_TRUE(first);
-  EXPECT_TRUE(*first);
-  auto again = store->apply_click_batch(batch);
+  EXPECT_EQ(*first, 1u);
+  auto again = store->apply_click_batches({batch});
   ASSERT_TRUE(again);
-  EXPECT_FALSE(*again) << "a redelivered batch must be recognised";
+  EXPECT_EQ(*again, 0u) << "a redelivered batch must be recognised";
   EXPECT_EQ((*store->find_by_code("clk0001"))->clicks, 3);
   EXPECT_EQ((*store->find_by_code("clk0001"))->bots, 1);
   EXPECT_EQ((*store->find_by_code("clk0002"))->clicks, 1);
-  ASSERT_TRUE(store->apply_click_batch({"inst-2", 1, {{a->id, {1, 0}}}}));
-  EXPECT_EQ((*store->find_by_code("clk0001"))->clicks, 4);
+  EXPECT_EQ((*store->find_by_code("clk0002"))->bots, 0);
+}
+
+TEST_P(LinkStoreContract, MixedNewAndRedeliveredBatchesCountOnlyTheNewOnes) {
+  auto a = store->create(new_link("mix0001"));
+  ASSERT_TRUE(store->apply_click_batches({{"seen", 2, {{a->id, {2, 0}}}}}));
+  // One call holding a redelivery, two new batches, and the same new batch twice.
+  auto applied = store->apply_click_batches({{"seen", 2, {{a->id, {2, 0}}}},
+                                             {"new-1", 3, {{a->id, {3, 0}}}},
+                                             {"new-2", 1, {{a->id, {0, 1}}}},
+                                             {"new-1", 3, {{a->id, {3, 0}}}}});
+  ASSERT_TRUE(applied);
+  EXPECT_EQ(*applied, 2u);
+  EXPECT_EQ((*store->find_by_code("mix0001"))->clicks, 5);
+  EXPECT_EQ((*store->find_by_code("mix0001"))->bots, 1);
+}
+
+TEST_P(LinkStoreContract, ClicksShowInListingsToo) {
+  auto a = store->create(new_link("lst0001", 4));
+  ASSERT_TRUE(store->apply_click_batches({{"l-1", 7, {{a->id, {7, 0}}}}}));
+  EXPECT_EQ(store->list_by_owner(4, std::nullopt, 10)->links.at(0).clicks, 7);
 }
 
 TEST_P(LinkStoreContract, ConcurrentBatchesOnOneHotLinkLoseNothing) {
@@ -166,7 +185,7 @@ TEST_P(LinkStoreContract, ConcurrentBatchesOnOneHotLinkLoseNothing) {
       for (int i = 0; i < kBatches; ++i) {
         // Every batch is delivered twice, as an at-least-once queue may do.
         ClickBatchTotals b{"t" + std::to_string(t) + "-" + std::to_string(i), 10, {{link->id, {10, 0}}}};
-        if (!store->apply_click_batch(b) || !store->apply_click_batch(b)) failures++;
+        if (!store->apply_click_batches({b}) || !store->apply_click_batches({b})) failures++;
       }
     });
   for (auto& th : threads) th.join();

@@ -1,5 +1,7 @@
 #include "links/sqlite_link_store.h"
 
+#include <unordered_map>
+
 namespace shortstack::links {
 namespace {
 
@@ -24,10 +26,13 @@ Link read_link(const Stmt& s) {
   return l;
 }
 
-#define SELECT_LINKS "SELECT id, code, owner_id, bucket, url, redirect, created_at, updated_at, expires_at, disabled, deleted_at, clicks, bots FROM links "
+#define SELECT_LINKS                                                                                 \
+  "SELECT l.id, l.code, l.owner_id, l.bucket, l.url, l.redirect, l.created_at, l.updated_at, l.expires_at, " \
+  "l.disabled, l.deleted_at, COALESCE(c.clicks, 0), COALESCE(c.bots, 0) FROM links l "                  \
+  "LEFT JOIN link_clicks c ON c.link_id = l.id "
 
 Result<std::optional<Link>> select_by_code(SqliteConn& c, std::string_view code) {
-  SHORTSTACK_PREPARE(q, c, SELECT_LINKS "WHERE code = ?");
+  SHORTSTACK_PREPARE(q, c, SELECT_LINKS "WHERE l.code = ?");
   q.bind(1, code);
   if (q.step()) return std::optional<Link>(read_link(q));
   if (q.failed()) return q.error();
@@ -66,7 +71,7 @@ Result<std::optional<Link>> SqliteLinkStore::find_by_code(std::string_view code)
 
 Result<LinkPage> SqliteLinkStore::list_by_owner(int64_t owner_id, std::optional<int64_t> before_id, size_t limit) {
   return db_->read([&](SqliteConn& c) -> Result<LinkPage> {
-    SHORTSTACK_PREPARE(q, c, SELECT_LINKS "WHERE owner_id = ? AND deleted_at IS NULL AND id < ? ORDER BY id DESC LIMIT ?");
+    SHORTSTACK_PREPARE(q, c, SELECT_LINKS "WHERE l.owner_id = ? AND l.deleted_at IS NULL AND l.id < ? ORDER BY l.id DESC LIMIT ?");
     // One row more than asked tells whether another page follows.
     q.bind(1, owner_id).bind(2, before_id.value_or(INT64_MAX)).bind(3, static_cast<int64_t>(limit + 1));
     LinkPage page;
@@ -108,19 +113,35 @@ Result<bool> SqliteLinkStore::remove(std::string_view code, int64_t owner_id, in
   });
 }
 
-Result<bool> SqliteLinkStore::apply_click_batch(const ClickBatchTotals& b) {
-  return db_->write<bool>([&b](SqliteConn& c) -> Result<bool> {
-    SHORTSTACK_PREPARE(mark, c, "INSERT INTO click_batches(batch_id, applied_at, events) VALUES(?, strftime('%s','now'), ?) ON CONFLICT DO NOTHING");
-    mark.bind(1, b.batch_id).bind(2, b.events);
-    if (auto st = mark.run(); !st) return st.error();
-    if (sqlite3_changes(c.raw()) == 0) return false;  // applied before
-    SHORTSTACK_PREPARE(add, c, "UPDATE links SET clicks = clicks + ?, bots = bots + ? WHERE id = ?");
-    for (const auto& [link_id, counts] : b.per_link) {
-      add.bind(1, counts.clicks).bind(2, counts.bots).bind(3, link_id);
+Result<size_t> SqliteLinkStore::apply_click_batches(const std::vector<ClickBatchTotals>& batches) {
+  return db_->write<size_t>([&batches](SqliteConn& c) -> Result<size_t> {
+    SHORTSTACK_PREPARE(mark, c,
+                       "INSERT INTO click_batches(batch_id, applied_at, events) VALUES(?, strftime('%s','now'), ?) "
+                       "ON CONFLICT DO NOTHING");
+    // Sum the new batches first, so a link clicked in many batches costs one upsert.
+    std::unordered_map<int64_t, ClickCounts> sums;
+    size_t applied = 0;
+    for (const ClickBatchTotals& b : batches) {
+      mark.bind(1, b.batch_id).bind(2, b.events);
+      if (auto st = mark.run(); !st) return st.error();
+      mark.reset();
+      if (sqlite3_changes(c.raw()) == 0) continue;  // applied before
+      ++applied;
+      for (const auto& [link_id, counts] : b.per_link) {
+        auto& s = sums[link_id];
+        s.clicks += counts.clicks;
+        s.bots += counts.bots;
+      }
+    }
+    SHORTSTACK_PREPARE(add, c,
+                       "INSERT INTO link_clicks(link_id, clicks, bots) VALUES(?, ?, ?) ON CONFLICT(link_id) DO UPDATE "
+                       "SET clicks = clicks + excluded.clicks, bots = bots + excluded.bots");
+    for (const auto& [link_id, counts] : sums) {
+      add.bind(1, link_id).bind(2, counts.clicks).bind(3, counts.bots);
       if (auto st = add.run(); !st) return st.error();
       add.reset();
     }
-    return true;
+    return applied;
   });
 }
 

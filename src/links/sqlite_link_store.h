@@ -14,7 +14,7 @@ class SqliteLinkStore final : public LinkStore {
   Result<LinkPage> list_by_owner(int64_t owner_id, std::optional<int64_t> before_id, size_t limit) override;
   Result<std::optional<Link>> update(std::string_view code, int64_t owner_id, const LinkPatch& patch) override;
   Result<bool> remove(std::string_view code, int64_t owner_id, int64_t now) override;
-  Result<bool> apply_click_batch(const ClickBatchTotals& batch) override;
+  Result<size_t> apply_click_batches(const std::vector<ClickBatchTotals>& batches) override;
 
  private:
   std::shared_ptr<store::SqliteDb> db_;
