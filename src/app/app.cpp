@@ -166,11 +166,23 @@ int serve(const config::Config& c) {
   aggregator.start();
   loops.start();
   ready.store(true);
+  // Warming runs beside live traffic rather than before readiness: start-up stays fast, and requests
+  // that arrive first are served by the normal miss path.
+  std::thread warmer;
+  if (c.cache.warm_on_start)
+    warmer = std::thread([&resolver, limit = static_cast<size_t>(c.cache.l1_entries)] {
+      const auto started = std::chrono::steady_clock::now();
+      auto added = resolver->warm(limit);
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+      if (added) log::info("l1_warmed", {{"entries", static_cast<int64_t>(*added)}, {"ms", static_cast<int64_t>(ms.count())}});
+      else log::warn("l1_warm_failed", {{"error", added.error().message}});
+    });
   log::info("ready", {{"listen", public_url}, {"admin_port", static_cast<int64_t>(admin_port)},
                       {"public_port", static_cast<int64_t>(public_port)}, {"loops", static_cast<int64_t>(loops.size())},
                       {"version", SHORTSTACK_VERSION}});
 
   const int sig = wait_for_stop_signal();
+  if (warmer.joinable()) warmer.join();
   // 1. Readiness turns to 503 while requests are still served, so the load balancer can take us out.
   ready.store(false);
   log::info("draining", {{"signal", sig}, {"grace_ms", c.drain.grace_ms}});

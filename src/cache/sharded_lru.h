@@ -77,6 +77,28 @@ class ShardedLru {
     return true;
   }
 
+  // Every shard's generation, for a bulk load that must not re-insert what was erased meanwhile.
+  std::vector<uint64_t> generations() {
+    std::vector<uint64_t> out;
+    out.reserve(shards_.size());
+    for (Shard& s : shards_) {
+      std::lock_guard lock(s.mu);
+      out.push_back(s.generation);
+    }
+    return out;
+  }
+
+  // Inserts if the key is absent and its shard saw no erase since `snapshot` (from generations()).
+  bool insert_if_absent_since(const std::vector<uint64_t>& snapshot, std::string_view key, V value,
+                              Clock::time_point expires) {
+    const size_t index = shard_index(key);
+    Shard& s = shards_[index];
+    std::lock_guard lock(s.mu);
+    if (s.generation != snapshot[index] || s.map.find(key) != s.map.end()) return false;
+    put_locked(s, key, std::move(value), expires);
+    return true;
+  }
+
   void erase(std::string_view key) {
     Shard& s = shard_for(key);
     std::lock_guard lock(s.mu);
@@ -119,10 +141,9 @@ class ShardedLru {
     uint64_t generation = 0;
   };
 
-  Shard& shard_for(std::string_view key) {
-    // The high bits pick the shard; the map inside uses the low bits, so the two stay independent.
-    return shards_[(StringHash{}(key) >> 48) % shards_.size()];
-  }
+  // The high bits pick the shard; the map inside uses the low bits, so the two stay independent.
+  size_t shard_index(std::string_view key) const { return (StringHash{}(key) >> 48) % shards_.size(); }
+  Shard& shard_for(std::string_view key) { return shards_[shard_index(key)]; }
 
   void put_locked(Shard& s, std::string_view key, V value, Clock::time_point expires) {
     if (auto it = s.map.find(key); it != s.map.end()) {

@@ -142,6 +142,7 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"cache.l1_entries", int_setting(FIELD(cache.l1_entries))},
       {"cache.positive_ttl_ms", int_setting(FIELD(cache.positive_ttl_ms))},
       {"cache.negative_ttl_ms", int_setting(FIELD(cache.negative_ttl_ms))},
+      {"cache.warm_on_start", bool_setting(FIELD(cache.warm_on_start))},
       {"links.max_url_length", int_setting(FIELD(links.max_url_length))},
       {"links.blocked_domains", list_setting(FIELD(links.blocked_domains))},
       {"auth.session_idle_ttl_s", int_setting(FIELD(auth.session_idle_ttl_s))},

@@ -38,6 +38,7 @@ struct Config {
     int64_t l1_entries = 1'000'000;
     int64_t positive_ttl_ms = 300'000;
     int64_t negative_ttl_ms = 30'000;
+    bool warm_on_start = true;  // load the newest links into L1 in the background after start
   } cache;
   struct Links {
     int64_t max_url_length = 2048;

@@ -31,6 +31,17 @@ Result<RedirectEntry> LinkResolver::load(std::string_view code) {
   return entry;
 }
 
+Result<size_t> LinkResolver::warm(size_t limit) {
+  const auto snapshot = l1_.generations();
+  const auto expires = Clock::now() + options_.positive_ttl;
+  size_t added = 0;
+  auto st = store_->scan_recent(limit, [&](const Link& link) {
+    added += l1_.insert_if_absent_since(snapshot, link.code, make_redirect_entry(link), expires) ? 1 : 0;
+  });
+  if (!st) return st.error();
+  return added;
+}
+
 void LinkResolver::invalidate(std::string_view code) { l1_.erase(code); }
 
 }  // namespace shortstack::links

@@ -32,6 +32,11 @@ class LinkResolver {
   // On the blocking pool: the store read behind an L1 miss. Fills L1 and returns the entry.
   Result<RedirectEntry> load(std::string_view code);
 
+  // Loads up to `limit` of the newest links into L1, so a restart does not send every first click of
+  // a running campaign to the store at once. Safe beside live traffic and updates: an entry changed
+  // during the scan is left for a normal miss. Returns how many entries it added.
+  Result<size_t> warm(size_t limit);
+
   // Called after every committed change to a link; the next request sees the change.
   void invalidate(std::string_view code);
 

@@ -24,6 +24,9 @@ class FixedStore final : public shortstack::links::LinkStore {
   shortstack::Result<shortstack::links::LinkPage> list_by_owner(int64_t, std::optional<int64_t>, size_t) override {
     return shortstack::links::LinkPage{};
   }
+  shortstack::Status scan_recent(size_t, const std::function<void(const Link&)>&) override {
+    return shortstack::ok_status();
+  }
   shortstack::Result<std::optional<Link>> update(std::string_view, int64_t, const shortstack::links::LinkPatch&) override {
     return std::optional<Link>();
   }

@@ -83,6 +83,19 @@ TEST_F(LinkServiceTest, CreatingOverANegativeEntryRedirectsAtOnce) {
   EXPECT_EQ(render("later").rfind("HTTP/1.1 302", 0), 0u);
 }
 
+TEST_F(LinkServiceTest, WarmingLoadsTheNewestLinksWithoutOverridingChanges) {
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(service->create(1, {"https://x.com/" + std::to_string(i), "w" + std::to_string(i) + "x", {}, 302}, 100));
+  ASSERT_TRUE(service->remove(1, "w0x", 101));
+  auto added = resolver->warm(3);
+  ASSERT_TRUE(added);
+  EXPECT_EQ(*added, 3u) << "the three newest live links";
+  std::string out;
+  int64_t id = 0;
+  EXPECT_TRUE(resolver->render_cached("w4x", LinkResolver::Clock::now(), 1000, "", true, false, false, out, &id));
+  EXPECT_FALSE(resolver->render_cached("w1x", LinkResolver::Clock::now(), 1000, "", true, false, false, out, &id));
+  EXPECT_EQ(*resolver->warm(10), 1u) << "present entries are not reloaded; the deleted one is not loaded";
+}
+
 TEST_F(LinkServiceTest, ExpiredLinksAnswerGone) {
   ASSERT_TRUE(service->create(1, {"https://x.com", "soon", 1500, 302}, 100));
   std::string out;

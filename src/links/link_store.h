@@ -2,6 +2,7 @@
 // The LinkStore seam. Backends: SQLite (stage 1); PostgreSQL later. The contract suite in
 // link_store_contract.h is the definition of what a backend must do.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,6 +72,8 @@ class LinkStore {
   virtual Result<std::optional<Link>> find_by_code(std::string_view code) = 0;
   // The owner's live links, newest first; with before_id, only links older than that one.
   virtual Result<LinkPage> list_by_owner(int64_t owner_id, std::optional<int64_t> before_id, size_t limit) = 0;
+  // Visits up to `limit` links that are not deleted, newest first (used to warm caches at start).
+  virtual Status scan_recent(size_t limit, const std::function<void(const Link&)>& visit) = 0;
   // nullopt when the code is not one of the owner's live links.
   virtual Result<std::optional<Link>> update(std::string_view code, int64_t owner_id, const LinkPatch& patch) = 0;
   virtual Result<bool> remove(std::string_view code, int64_t owner_id, int64_t now) = 0;

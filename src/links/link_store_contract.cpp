@@ -211,6 +211,14 @@ TEST_P(LinkStoreContract, ConcurrentCreatesAreAllDurableAndDistinct) {
   EXPECT_EQ(ids.size(), static_cast<size_t>(kThreads * kEach));
 }
 
+TEST_P(LinkStoreContract, ScanRecentVisitsLiveLinksNewestFirst) {
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(store->create(new_link("scan" + std::to_string(i) + "xx", 1, 100 + i)));
+  ASSERT_TRUE(*store->remove("scan3xx", 1, 200));
+  std::vector<std::string> seen;
+  ASSERT_TRUE(store->scan_recent(2, [&](const Link& l) { seen.push_back(l.code); }));
+  EXPECT_EQ(seen, (std::vector<std::string>{"scan2xx", "scan1xx"}));
+}
+
 TEST_P(LinkStoreContract, StoresUrlsByteForByte) {
   NewLink n = new_link("bytes01");
   n.url = "https://xn--exmple-cua.com/%E2%82%AC?q=%20&x=%22#frag";

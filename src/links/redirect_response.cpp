@@ -1,5 +1,7 @@
 #include "links/redirect_response.h"
 
+#include <charconv>
+
 #include "http/response.h"
 
 namespace shortstack::links {
@@ -7,7 +9,20 @@ namespace {
 
 // Redirects are not cached by browsers or shared caches by default, so every click reaches a counter
 // and an edited target takes effect at once. The edge tier (stage 5) opts in explicitly.
-constexpr std::string_view kRedirectCacheControl = "Cache-Control: private, no-cache\r\n";
+constexpr std::string_view kAfterLocation =
+    "\r\nCache-Control: private, no-cache\r\nX-Content-Type-Options: nosniff\r\n"
+    "Content-Type: text/html; charset=utf-8\r\nContent-Length: ";
+constexpr std::string_view kBodyPrefix = "<!doctype html><meta charset=utf-8><title>Redirecting</title><a href=\"";
+constexpr std::string_view kBodySuffix = "\">Continue</a>\n";
+
+std::string_view redirect_status_line(uint16_t status) {
+  switch (status) {
+    case 301: return "HTTP/1.1 301 Moved Permanently\r\nLocation: ";
+    case 307: return "HTTP/1.1 307 Temporary Redirect\r\nLocation: ";
+    case 308: return "HTTP/1.1 308 Permanent Redirect\r\nLocation: ";
+    default: return "HTTP/1.1 302 Found\r\nLocation: ";
+  }
+}
 
 std::string status_line(int status) {
   return "HTTP/1.1 " + std::to_string(status) + " " + std::string(http::reason_phrase(status)) + "\r\n";
@@ -39,13 +54,15 @@ const StaticError& gone() {
   return e;
 }
 
-void finish(std::string_view head, std::string_view body, std::string_view date_line, bool keep_alive, bool is_head,
-            std::string& out) {
-  out += head;
+void finish(std::string_view date_line, bool keep_alive, std::string& out) {
   out += date_line;
   if (!keep_alive) out += "Connection: close\r\n";
   out += "\r\n";
-  if (!is_head) out += body;
+}
+
+void append_number(std::string& out, size_t n) {
+  char buf[24];
+  out.append(buf, std::to_chars(buf, buf + sizeof buf, n).ptr);
 }
 
 }  // namespace
@@ -67,34 +84,41 @@ std::string html_escape(std::string_view s) {
 }
 
 RedirectEntry make_redirect_entry(const Link& link) {
-  RedirectEntry e;
   if (link.deleted || link.disabled) return gone_entry();
+  RedirectEntry e;
   e.kind = RedirectEntry::Kind::Redirect;
+  e.status = static_cast<uint16_t>(link.redirect);
   e.link_id = link.id;
-  e.expires_at = link.expires_at;
-  e.body = "<!doctype html><meta charset=utf-8><title>Redirecting</title><a href=\"" + html_escape(link.url) +
-           "\">Continue</a>\n";
-  e.head = status_line(link.redirect);
-  e.head += "Location: ";
-  e.head += link.url;  // validated at write time: no CR, LF or controls can be in it
-  e.head += "\r\n";
-  e.head += kRedirectCacheControl;
-  e.head += "X-Content-Type-Options: nosniff\r\n";
-  e.head += "Content-Type: text/html; charset=utf-8\r\nContent-Length: ";
-  e.head += std::to_string(e.body.size());
-  e.head += "\r\n";
+  e.expires_at = link.expires_at.value_or(0);
+  e.url = link.url;  // validated at write time: no CR, LF or controls can be in it
+  if (std::string escaped = html_escape(link.url); escaped != link.url) e.escaped_url = std::move(escaped);
   return e;
 }
 
-RedirectEntry missing_entry() { return RedirectEntry{RedirectEntry::Kind::Missing, 0, std::nullopt, {}, {}}; }
-RedirectEntry gone_entry() { return RedirectEntry{RedirectEntry::Kind::Gone, 0, std::nullopt, {}, {}}; }
+RedirectEntry missing_entry() { return RedirectEntry{}; }
+RedirectEntry gone_entry() { return RedirectEntry{RedirectEntry::Kind::Gone, 0, 0, 0, {}, {}}; }
 
 void render_entry(const RedirectEntry& e, int64_t now, std::string_view date_line, bool keep_alive, bool head,
                   bool wants_html, std::string& out) {
-  if (live_at(e, now)) return finish(e.head, e.body, date_line, keep_alive, head, out);
+  if (live_at(e, now)) {
+    const std::string_view in_body = e.escaped_url.empty() ? std::string_view(e.url) : e.escaped_url;
+    out += redirect_status_line(e.status);
+    out += e.url;
+    out += kAfterLocation;
+    append_number(out, kBodyPrefix.size() + in_body.size() + kBodySuffix.size());
+    out += "\r\n";
+    finish(date_line, keep_alive, out);
+    if (!head) {
+      out += kBodyPrefix;
+      out += in_body;
+      out += kBodySuffix;
+    }
+    return;
+  }
   const StaticError& err = e.kind == RedirectEntry::Kind::Missing ? not_found() : gone();
-  if (wants_html) finish(err.html_head, err.html_body, date_line, keep_alive, head, out);
-  else finish(err.json_head, err.json_body, date_line, keep_alive, head, out);
+  out += wants_html ? err.html_head : err.json_head;
+  finish(date_line, keep_alive, out);
+  if (!head) out += wants_html ? err.html_body : err.json_body;
 }
 
 }  // namespace shortstack::links

@@ -1,6 +1,8 @@
 #pragma once
-// Pre-rendered redirect responses: everything but the Date line is rendered once, when a link enters
-// the cache, so answering a redirect is three appends into the connection's output buffer.
+// Redirect answers as kept in the L1 cache. An entry holds only what varies per link (status, target,
+// expiry); the constant header block is rendered around it at response time with a handful of appends.
+// Keeping entries small (about a quarter of a fully pre-rendered response) keeps a million of them in
+// a few hundred MB and touches fewer cache lines per lookup, which is where random-code traffic loses.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,10 +15,11 @@ namespace shortstack::links {
 struct RedirectEntry {
   enum class Kind : uint8_t { Redirect, Gone, Missing };
   Kind kind = Kind::Missing;
+  uint16_t status = 0;
   int64_t link_id = 0;
-  std::optional<int64_t> expires_at;
-  std::string head;  // status line and headers, without Date, Connection and the blank line
-  std::string body;  // small HTML for browsers
+  int64_t expires_at = 0;   // 0: never
+  std::string url;          // exactly as stored: the Location header, byte for byte
+  std::string escaped_url;  // the HTML-escaped form for the body, only when it differs from url
 };
 
 RedirectEntry make_redirect_entry(const Link& link);
@@ -25,7 +28,7 @@ RedirectEntry gone_entry();
 
 // Whether the entry, at `now`, answers with the redirect (false: 410 or 404).
 inline bool live_at(const RedirectEntry& e, int64_t now) {
-  return e.kind == RedirectEntry::Kind::Redirect && (!e.expires_at || *e.expires_at > now);
+  return e.kind == RedirectEntry::Kind::Redirect && (e.expires_at == 0 || e.expires_at > now);
 }
 
 // Appends the full response. For 404 and 410 the body is HTML or JSON depending on Accept.

@@ -85,6 +85,16 @@ Result<LinkPage> SqliteLinkStore::list_by_owner(int64_t owner_id, std::optional<
   });
 }
 
+Status SqliteLinkStore::scan_recent(size_t limit, const std::function<void(const Link&)>& visit) {
+  return db_->read([&](SqliteConn& c) -> Status {
+    SHORTSTACK_PREPARE(q, c, SELECT_LINKS "WHERE l.deleted_at IS NULL ORDER BY l.id DESC LIMIT ?");
+    q.bind(1, static_cast<int64_t>(limit));
+    while (q.step()) visit(read_link(q));
+    if (q.failed()) return q.error();
+    return ok_status();
+  });
+}
+
 Result<std::optional<Link>> SqliteLinkStore::update(std::string_view code, int64_t owner_id, const LinkPatch& p) {
   return db_->write<std::optional<Link>>([&](SqliteConn& c) -> Result<std::optional<Link>> {
     // COALESCE keeps a column when the patch leaves it out; expires_at needs a flag because null is a value.

@@ -12,6 +12,7 @@ class SqliteLinkStore final : public LinkStore {
   Result<Link> create(const NewLink& link) override;
   Result<std::optional<Link>> find_by_code(std::string_view code) override;
   Result<LinkPage> list_by_owner(int64_t owner_id, std::optional<int64_t> before_id, size_t limit) override;
+  Status scan_recent(size_t limit, const std::function<void(const Link&)>& visit) override;
   Result<std::optional<Link>> update(std::string_view code, int64_t owner_id, const LinkPatch& patch) override;
   Result<bool> remove(std::string_view code, int64_t owner_id, int64_t now) override;
   Result<size_t> apply_click_batches(const std::vector<ClickBatchTotals>& batches) override;
