@@ -45,7 +45,8 @@ class ShardedLru {
       s.map.erase(it);
       return false;
     }
-    it->second->referenced = true;
+    // Write only on change: on a hot key, an unconditional store would bounce the line between cores.
+    if (!it->second->referenced) it->second->referenced = true;
     fn(static_cast<const V&>(it->second->value));
     return true;
   }

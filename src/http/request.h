@@ -9,9 +9,15 @@ namespace shortstack::http {
 
 enum class Method : uint8_t { Get, Head, Post, Put, Patch, Delete, Options, Other };
 
+// Trivially constructible on purpose: a Request is made per request, and value-initialising 64
+// string_view pairs (2 KiB) each time showed up as a third of the parser's cost.
 struct HeaderField {
-  std::string_view name;
-  std::string_view value;
+  const char* name_data;
+  const char* value_data;
+  uint32_t name_size;
+  uint32_t value_size;
+  std::string_view name() const { return {name_data, name_size}; }
+  std::string_view value() const { return {value_data, value_size}; }
 };
 
 struct Request {
@@ -30,7 +36,7 @@ struct Request {
       request_id, accept;
   std::string_view body;
 
-  std::array<HeaderField, kMaxHeaders> headers{};
+  std::array<HeaderField, kMaxHeaders> headers;  // only the first header_count are set
   size_t header_count = 0;
 
   std::string_view header(std::string_view name) const;  // case-insensitive; empty when absent

@@ -98,7 +98,7 @@ bool iequals(std::string_view a, std::string_view b) {
 
 std::string_view Request::header(std::string_view name) const {
   for (size_t i = 0; i < header_count; ++i)
-    if (iequals(headers[i].name, name)) return headers[i].value;
+    if (iequals(headers[i].name(), name)) return headers[i].value();
   return {};
 }
 
@@ -115,7 +115,12 @@ ParseResult parse_request(std::string_view in, const ParserLimits& limits, Reque
   if (head_end + 4 - start > limits.max_header_bytes) return error(431, "request header too large");
   std::string_view head = in.substr(start, head_end - start);
 
-  req = Request{};
+  // Reset field by field: assigning a fresh Request would copy the whole header array.
+  req.method = Method::Other;
+  req.method_text = req.target = req.path = req.query = {};
+  req.host = req.cookie = req.authorization = req.content_type = req.user_agent = req.referer = req.csrf_token =
+      req.traceparent = req.request_id = req.accept = req.body = {};
+  req.header_count = 0;
   // Request line: METHOD SP target SP HTTP/1.x
   const size_t line_end = head.find("\r\n");
   std::string_view line = head.substr(0, line_end);
@@ -164,7 +169,8 @@ ParseResult parse_request(std::string_view in, const ParserLimits& limits, Reque
     for (char c : value)
       if (!is_field_value_char(static_cast<unsigned char>(c))) return error(400, "malformed header value");
     if (req.header_count == Request::kMaxHeaders) return error(431, "too many header fields");
-    req.headers[req.header_count++] = {name, value};
+    req.headers[req.header_count++] = {name.data(), value.data(), static_cast<uint32_t>(name.size()),
+                                       static_cast<uint32_t>(value.size())};
 
     if (iequals(name, "content-length")) {
       size_t n = 0;
