@@ -1,6 +1,6 @@
 #pragma once
 #include "cache/cache.h"
-#include "cache/sharded_lru.h"
+#include "cache/flat_cache.h"
 
 namespace shortstack::cache {
 
@@ -24,7 +24,7 @@ class MemoryCache final : public Cache {
   }
 
  private:
-  ShardedLru<CacheValue> lru_;
+  FlatCache<CacheValue> lru_;
 };
 
 }  // namespace shortstack::cache

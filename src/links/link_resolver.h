@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "cache/cache.h"
-#include "cache/sharded_lru.h"
+#include "cache/flat_cache.h"
 #include "links/link_store.h"
 #include "links/redirect_response.h"
 
@@ -45,7 +45,7 @@ class LinkResolver {
  private:
   std::shared_ptr<LinkStore> store_;
   ResolverOptions options_;
-  cache::ShardedLru<RedirectEntry> l1_;
+  cache::FlatCache<RedirectEntry> l1_;
 };
 
 }  // namespace shortstack::links

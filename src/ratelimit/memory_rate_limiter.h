@@ -1,7 +1,7 @@
 #pragma once
 #include <functional>
 
-#include "cache/sharded_lru.h"
+#include "cache/flat_cache.h"
 #include "ratelimit/rate_limiter.h"
 
 namespace shortstack::ratelimit {
@@ -16,7 +16,7 @@ class MemoryRateLimiter final : public RateLimiter {
   Result<Decision> acquire(std::string_view key, const Limit& limit) override;
 
  private:
-  cache::ShardedLru<Clock::time_point> tat_;  // theoretical arrival time per key
+  cache::FlatCache<Clock::time_point> tat_;  // theoretical arrival time per key
   std::mutex mu_;  // GCRA is read-modify-write; shards make it cheap but it must be atomic per key
   std::function<Clock::time_point()> clock_;
 };
