@@ -77,6 +77,7 @@ TEST(FlatCache, AgreesWithAModelUnderChurn) {
   std::map<std::string, int> model;
   std::mt19937 rng(7);
   const auto far = std::chrono::steady_clock::now() + std::chrono::hours(1);
+  ASSERT_LT(cache.max_size(), 1000u) << "so that the churn below also exercises eviction";
   for (int step = 0; step < 50000; ++step) {
     const std::string key = "k" + std::to_string(rng() % 1000);
     switch (rng() % 3) {
@@ -94,8 +95,15 @@ TEST(FlatCache, AgreesWithAModelUnderChurn) {
           ASSERT_EQ(*got, model[key]) << key;
         }
     }
-    ASSERT_LE(cache.size(), 256u);
+    ASSERT_LE(cache.size(), cache.max_size());
   }
+}
+
+TEST(FlatCache, HoldsItsNominalCapacityDespiteUnevenShards) {
+  FlatCache<int> cache(64000, 64);
+  const auto far = std::chrono::steady_clock::now() + std::chrono::hours(1);
+  for (int i = 0; i < 64000; ++i) cache.put("key" + std::to_string(i), i, far);
+  EXPECT_EQ(cache.size(), 64000u) << "no shard may evict before the cache as a whole is full";
 }
 
 TEST(FlatCache, InsertIfAbsentSinceSkipsShardsWithErases) {
