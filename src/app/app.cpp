@@ -118,7 +118,7 @@ int serve(const config::Config& c) {
                                      {static_cast<uint32_t>(c.auth.argon2_iterations),
                                       static_cast<uint32_t>(c.auth.argon2_memory_kib), 1}};
   auto recorder = std::make_shared<clicks::ClickRecorder>(queue, loops.size());
-  clicks::ClickAggregator aggregator(queue, link_store);
+  clicks::ClickAggregator aggregator(queue, link_store, std::chrono::milliseconds(c.clicks.aggregate_interval_ms));
 
   std::atomic<bool> ready{false};
   api::ApiDeps deps;

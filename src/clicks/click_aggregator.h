@@ -18,7 +18,7 @@ class ClickAggregator {
   // Every `interval` it takes everything queued (up to kMaxBatchesPerRound) and applies it in one store
   // transaction: fewer, larger commits are what make counting nearly free under load.
   ClickAggregator(std::shared_ptr<queue::Queue> queue, std::shared_ptr<links::LinkStore> store,
-                  std::chrono::milliseconds interval = std::chrono::milliseconds(500));
+                  std::chrono::milliseconds interval = std::chrono::milliseconds(1000));
   static constexpr size_t kMaxBatchesPerRound = 1024;
   ~ClickAggregator();
   void start();

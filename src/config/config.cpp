@@ -155,6 +155,7 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"limits.login_per_minute_per_account", double_setting(FIELD(limits.login_per_minute_per_account))},
       {"limits.create_per_second_per_user", double_setting(FIELD(limits.create_per_second_per_user))},
       {"limits.create_burst_per_user", double_setting(FIELD(limits.create_burst_per_user))},
+      {"clicks.aggregate_interval_ms", int_setting(FIELD(clicks.aggregate_interval_ms))},
       {"drain.grace_ms", int_setting(FIELD(drain.grace_ms))},
       {"drain.timeout_ms", int_setting(FIELD(drain.timeout_ms))},
       {"log.level", string_setting(FIELD(log.level))},
@@ -274,6 +275,7 @@ std::vector<std::string> validate(const Config& c) {
   positive("auth.session_absolute_ttl_s", c.auth.session_absolute_ttl_s, 60);
   positive("auth.argon2_memory_kib", c.auth.argon2_memory_kib, 8);
   positive("auth.argon2_iterations", c.auth.argon2_iterations, 1);
+  positive("clicks.aggregate_interval_ms", c.clicks.aggregate_interval_ms, 10);
   positive("drain.grace_ms", c.drain.grace_ms, 0);
   positive("drain.timeout_ms", c.drain.timeout_ms, 0);
   for (const auto& [key, v] : {std::pair{"limits.signup_per_minute_per_ip", c.limits.signup_per_minute_per_ip},

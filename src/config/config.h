@@ -58,6 +58,11 @@ struct Config {
     double create_per_second_per_user = 50;
     double create_burst_per_user = 200;
   } limits;
+  struct Clicks {
+    // How often the aggregator applies what the queue holds, in one transaction. Longer: fewer page
+    // writes when clicks spread over many links; shorter: totals show sooner.
+    int64_t aggregate_interval_ms = 1000;
+  } clicks;
   struct Drain {
     int64_t grace_ms = 5000;    // readiness is 503 but requests are still served, so the LB can notice
     int64_t timeout_ms = 20000; // then in-flight requests get this long to finish
