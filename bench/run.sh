@@ -57,6 +57,14 @@ echo "# shortstack stage-1 benchmark, $(date -u +%Y-%m-%dT%H:%MZ)" | tee "$OUT/r
   echo "wrk shares the two cores with the server, for both servers alike."
 } | tee -a "$OUT/report.md"
 
+# --- idle footprint: an empty database --------------------------------------------------------------
+SS_PORT=$(free_port); SS_ADMIN=$(free_port)
+"$BIN" serve --listen 127.0.0.1:$SS_PORT --admin-listen 127.0.0.1:$SS_ADMIN --data-dir "$OUT/empty" 2> "$OUT/empty.log" &
+EMPTY_PID=$!; PIDS+=($EMPTY_PID)
+wait_http "http://127.0.0.1:$SS_ADMIN/readyz"; sleep 0.5
+idle_rss=$(rss_kib $EMPTY_PID)
+kill -TERM $EMPTY_PID; wait $EMPTY_PID || true
+
 # --- shortstack with BENCH_LINKS links --------------------------------------------------------------
 DATA=$OUT/data
 "$BIN" migrate --data-dir "$DATA" > /dev/null 2>&1
@@ -66,13 +74,11 @@ WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $BENCH_
 INSERT INTO links(code, owner_id, bucket, url, redirect, created_at, updated_at)
 SELECT printf('b%06d', i), 0, 0, 'https://example.com/landing-page/spring-campaign', 302, 0, 0 FROM n;
 SQL
-SS_PORT=$(free_port); SS_ADMIN=$(free_port)
 start_ms=$(date +%s%3N)
 "$BIN" serve --listen 127.0.0.1:$SS_PORT --admin-listen 127.0.0.1:$SS_ADMIN --data-dir "$DATA" 2> "$OUT/shortstack.log" &
 SS_PID=$!; PIDS+=($SS_PID)
 wait_http "http://127.0.0.1:$SS_ADMIN/readyz"
 ready_ms=$(( $(date +%s%3N) - start_ms ))
-idle_rss=$(rss_kib $SS_PID)
 
 # --- nginx --------------------------------------------------------------------------------------------
 NG_PORT=$(free_port)
@@ -164,6 +170,6 @@ print(f"- {float(create_rps):,.0f} links/s; {int(created_ok):,} acknowledged, {i
 print("\n## Footprint\n")
 print(f"- start to ready (readiness does not wait for the cache): {ready_ms} ms with {int(links):,} links; {ready_full_ms} ms after a kill -9 (WAL recovery)")
 print(f"- background warm-up of the redirect cache with {int(links):,} links: {warm_ms} ms")
-print(f"- RSS idle: {int(idle_rss)/1024:.1f} MiB; with {int(links):,} links in the redirect cache: {int(cached_rss)/1024:.1f} MiB")
+print(f"- RSS idle (empty database): {int(idle_rss)/1024:.1f} MiB; with {int(links):,} links in the redirect cache: {int(cached_rss)/1024:.1f} MiB")
 PY
 echo "raw output: $OUT" >&2

@@ -32,10 +32,9 @@ class FlatCache {
     // deviations of headroom let the whole cache hold `capacity` entries, at ~3% more memory at 1M.
     const size_t even = std::max<size_t>(1, capacity / shards);
     per_shard_capacity_ = shards == 1 ? even : even + 4 * static_cast<size_t>(std::sqrt(static_cast<double>(even))) + 4;
-    // Up to half full: short probe sequences.
-    size_t slots = 16;
-    while (slots < per_shard_capacity_ * 2) slots <<= 1;
-    for (Shard& s : shards_) s.slots.resize(slots);
+    // Tables start small and double as they fill (kept at most half full, for short probes), so an
+    // idle instance does not pay for the capacity it may never use.
+    for (Shard& s : shards_) s.slots.resize(16);
   }
 
   template <class F>
@@ -134,6 +133,7 @@ class FlatCache {
     Clock::time_point expires;
     bool referenced = false;
     size_t ring_pos = 0;
+    uint64_t hash = 0;
   };
   struct Slot {
     uint64_t hash = 0;
@@ -177,12 +177,22 @@ class FlatCache {
     }
     // Evict first: the entry being inserted must not be the victim of its own insertion.
     if (s.ring.size() >= per_shard_capacity_) evict_one(s);
-    auto node = std::make_unique<Node>(Node{std::string(key), std::move(value), expires, false, s.ring.size()});
+    if ((s.ring.size() + 1) * 2 > s.slots.size()) grow(s);
+    auto node = std::make_unique<Node>(Node{std::string(key), std::move(value), expires, false, s.ring.size(), h});
+    place(s, h, node.get());
+    s.ring.push_back(std::move(node));
+  }
+
+  static void place(Shard& s, uint64_t h, Node* node) {
     const size_t mask = s.slots.size() - 1;
     size_t i = h & mask;
     while (s.slots[i].node) i = (i + 1) & mask;
-    s.slots[i] = Slot{h, node.get()};
-    s.ring.push_back(std::move(node));
+    s.slots[i] = Slot{h, node};
+  }
+
+  static void grow(Shard& s) {
+    s.slots.assign(s.slots.size() * 2, Slot{});
+    for (const auto& n : s.ring) place(s, n->hash, n.get());
   }
 
   // CLOCK: the hand clears referenced flags until it finds an unreferenced node, which it evicts.
@@ -195,7 +205,7 @@ class FlatCache {
       ++s.hand;
     }
     Node* victim = s.ring[s.hand].get();
-    remove_at(s, find(s, hash(victim->key), victim->key));
+    remove_at(s, find(s, victim->hash, victim->key));
   }
 
   // Removes the node in slot i from the table (backward-shift deletion, so no tombstones) and the ring.
