@@ -55,7 +55,13 @@ TEST(Lifecycle, ClickTotalsAreExactAcrossAGracefulRestart) {
       }
     }
   });
-  while (redirected < 300) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // Bounded: if the traffic thread cannot get going, fail instead of hanging the suite.
+  for (int i = 0; i < 2000 && redirected < 300; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (redirected < 300) {
+    stop = true;
+    traffic.join();
+    FAIL() << "traffic never reached the server";
+  }
   EXPECT_EQ(first.stop(SIGTERM), 0);
   stop = true;
   traffic.join();
