@@ -34,7 +34,7 @@ fuzz: deps
 
 bench: build
 	@scripts/install-deps.sh --bench
-	@cmake --build $(BUILD) --target loadgen
+	@cmake --build $(BUILD) --target loadgen micro_bench
 	@bench/run.sh
 
 clean:

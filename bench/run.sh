@@ -172,4 +172,13 @@ print(f"- start to ready (readiness does not wait for the cache): {ready_ms} ms 
 print(f"- background warm-up of the redirect cache with {int(links):,} links: {warm_ms} ms")
 print(f"- RSS idle (empty database): {int(idle_rss)/1024:.1f} MiB; with {int(links):,} links in the redirect cache: {int(cached_rss)/1024:.1f} MiB")
 PY
+# Microbenchmarks of the hot path's parts, when built (make bench builds them).
+if [ -x "$ROOT/build/micro_bench" ]; then
+  {
+    echo; echo "## Microbenchmarks (CPU ns per operation)"; echo
+    echo "| benchmark | ns |"; echo "|---|---|"
+    "$ROOT/build/micro_bench" --benchmark_min_time=0.5 --benchmark_format=csv 2>/dev/null |
+      awk -F, 'NR>1 && $1 ~ /BM_/ {gsub(/"/, "", $1); printf "| %s | %.0f |\n", $1, $4}'
+  } | tee -a "$OUT/report.md"
+fi
 echo "raw output: $OUT" >&2
