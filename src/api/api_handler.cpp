@@ -49,7 +49,10 @@ Response json_value(int status, const boost::json::value& v) {
 Response error_response(const Exchange& ex, const Error& e) {
   if (e.http_status >= 500) {
     // The detail goes to the log, tied to the request id; the client gets the id, never internals.
-    log::error("request_failed", {{"request_id", ex.request_id}, {"code", e.code}, {"error", e.message}});
+    log::error("request_failed", {{"request_id", ex.request_id},
+                                  {"traceparent", ex.request.traceparent},
+                                  {"code", e.code},
+                                  {"error", e.message}});
     return http::json_error(e.http_status, e.code == "internal" ? "internal" : e.code,
                             "internal error; request id " + ex.request_id);
   }
@@ -206,12 +209,16 @@ void ApiHandler::finished(const Exchange& ex, std::chrono::nanoseconds elapsed) 
                          {ex.click_link_id, http::EventLoop::current()->unix_now(), clicks::ClickKind::Human});
   if (deps_.access_log) {
     const http::Request& r = ex.request;
+    // Inline answers get their id only here, so the hot path pays for ids only when they are logged.
+    const std::string id = !ex.request_id.empty()          ? ex.request_id
+                           : valid_request_id(r.request_id) ? std::string(r.request_id)
+                                                            : next_request_id();
     // Path only: query strings can carry tokens. Headers are never logged wholesale.
     log::info("access", {{"method", r.method_text},
                          {"path", r.path},
                          {"status", ex.status},
                          {"duration_us", static_cast<int64_t>(seconds * 1e6)},
-                         {"request_id", ex.request_id},
+                         {"request_id", id},
                          {"traceparent", r.traceparent},
                          {"remote", ex.remote_ip}});
   }

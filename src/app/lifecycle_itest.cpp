@@ -102,6 +102,9 @@ TEST(Logs, AreJsonLinesWithoutSecrets) {
   ApiClient c(server.port());
   ASSERT_EQ(c.signup("logs@example.com", "super secret password").status(), 201);
   c.use_new_api_key();
+  const std::string code = c.create_link(R"({"url":"https://example.com/logged"})").str("code");
+  http(server.port(), {"GET", "/" + code, "", {}});  // a miss, then an inline hit
+  http(server.port(), {"GET", "/" + code, "", {}});
   http(server.port(), Request{"GET", "/api/v1/me", "", {{"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"},
                                                     {"Authorization", "Bearer " + c.bearer}}});
   server.stop(SIGTERM);
@@ -123,6 +126,7 @@ TEST(Logs, AreJsonLinesWithoutSecrets) {
   EXPECT_GT(lines, 3u);
   EXPECT_NE(log.find("0af7651916cd43dd8448eb211c80319c"), std::string::npos) << "traceparent is passed to the logs";
   EXPECT_NE(log.find("\"request_id\""), std::string::npos);
+  EXPECT_EQ(log.find("\"request_id\":\"\""), std::string::npos) << "every access line has a request id";
   EXPECT_EQ(log.find("super secret password"), std::string::npos);
   EXPECT_EQ(log.find(c.bearer), std::string::npos);
   EXPECT_EQ(log.find("ss_session="), std::string::npos);
