@@ -9,7 +9,6 @@
 #include "accounts/sqlite_account_store.h"
 #include "api/admin_handler.h"
 #include "api/api_handler.h"
-#include "blobs/disk_blob_store.h"
 #include "clicks/click_aggregator.h"
 #include "http/server.h"
 #include "links/sqlite_link_store.h"
@@ -102,9 +101,6 @@ int serve(const config::Config& c) {
   auto account_store = std::make_shared<accounts::SqliteAccountStore>(*db);
   auto session_store = std::make_shared<sessions::SqliteSessionStore>(*db);
   auto queue = std::make_shared<queue::MemoryQueue>();
-  // The blob tier has no stage-1 consumer in the request path yet; opening it here proves the
-  // configured directory is usable at start, not at first use.
-  blobs::DiskBlobStore blob_store(fs::path(c.storage.data_dir) / "blobs");
 
   http::LoopGroup loops(static_cast<int>(c.server.threads));
   boost::asio::thread_pool blocking(static_cast<size_t>(c.server.blocking_threads));

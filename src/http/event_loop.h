@@ -31,7 +31,8 @@ class EventLoop {
   Clock::time_point refresh_now();
   std::string_view date_line() const { return {date_line_.data(), date_len_}; }
 
-  // Runs on this loop every tick (100 ms); used to flush per-loop buffers.
+  // Runs on this loop every tick (100 ms); used to flush per-loop buffers. Register before start():
+  // the hook list is not guarded, because after start only the loop's own thread reads it.
   void on_tick(std::function<void()> fn) { tick_hooks_.push_back(std::move(fn)); }
 
   std::list<Connection*>& connections() { return connections_; }

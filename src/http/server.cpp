@@ -11,7 +11,6 @@
 
 #include "http/blocking.h"
 #include "http/connection.h"
-#include "log/log.h"
 
 namespace shortstack::http {
 

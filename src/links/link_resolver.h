@@ -6,7 +6,6 @@
 #include <memory>
 #include <string_view>
 
-#include "cache/cache.h"
 #include "cache/flat_cache.h"
 #include "links/link_store.h"
 #include "links/redirect_response.h"
