@@ -27,7 +27,9 @@ Result<std::shared_ptr<store::SqliteDb>> open_database(const config::Config& c) 
   std::error_code ec;
   fs::create_directories(c.storage.data_dir, ec);
   if (ec) return internal_error("cannot create data dir " + c.storage.data_dir + ": " + ec.message());
-  return store::SqliteDb::open((fs::path(c.storage.data_dir) / "shortstack.db").string());
+  store::SqliteDb::Options options;
+  options.writer_cache_kib = c.storage.sqlite_writer_cache_mib * 1024;
+  return store::SqliteDb::open((fs::path(c.storage.data_dir) / "shortstack.db").string(), options);
 }
 
 http::ListenerOptions listener_options(const config::Config& c, const std::string& address, bool all_loops) {

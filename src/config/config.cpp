@@ -139,6 +139,7 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"storage.blobs", string_setting(FIELD(storage.blobs))},
       {"storage.queue", string_setting(FIELD(storage.queue))},
       {"storage.auto_migrate", bool_setting(FIELD(storage.auto_migrate))},
+      {"storage.sqlite_writer_cache_mib", int_setting(FIELD(storage.sqlite_writer_cache_mib))},
       {"cache.l1_entries", int_setting(FIELD(cache.l1_entries))},
       {"cache.positive_ttl_ms", int_setting(FIELD(cache.positive_ttl_ms))},
       {"cache.negative_ttl_ms", int_setting(FIELD(cache.negative_ttl_ms))},
@@ -267,6 +268,7 @@ std::vector<std::string> validate(const Config& c) {
   positive("server.max_body_bytes", c.server.max_body_bytes, 1024);
   positive("server.read_timeout_ms", c.server.read_timeout_ms, 100);
   positive("server.idle_timeout_ms", c.server.idle_timeout_ms, 100);
+  positive("storage.sqlite_writer_cache_mib", c.storage.sqlite_writer_cache_mib, 1);
   positive("cache.l1_entries", c.cache.l1_entries, 64);
   positive("cache.positive_ttl_ms", c.cache.positive_ttl_ms, 0);
   positive("cache.negative_ttl_ms", c.cache.negative_ttl_ms, 0);

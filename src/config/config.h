@@ -33,6 +33,7 @@ struct Config {
     std::string blobs = "disk";
     std::string queue = "memory";
     bool auto_migrate = true;
+    int64_t sqlite_writer_cache_mib = 64;  // page cache of the SQLite writer connection
   } storage;
   struct Cache {
     int64_t l1_entries = 1'000'000;

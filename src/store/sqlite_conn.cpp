@@ -22,7 +22,7 @@ bool Stmt::unique_violation() const {
 
 Error Stmt::error() const { return conn_.last_error(); }
 
-Result<std::unique_ptr<SqliteConn>> SqliteConn::open(const std::string& path, bool read_only) {
+Result<std::unique_ptr<SqliteConn>> SqliteConn::open(const std::string& path, bool read_only, int64_t cache_kib) {
   sqlite3* db = nullptr;
   const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
                     SQLITE_OPEN_NOMUTEX;
@@ -38,6 +38,8 @@ Result<std::unique_ptr<SqliteConn>> SqliteConn::open(const std::string& path, bo
   const char* pragmas = read_only ? "PRAGMA query_only=1;"
                                   : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
   if (auto st = conn->exec(pragmas); !st) return st.error();
+  const std::string cache = "PRAGMA cache_size=-" + std::to_string(cache_kib) + ";";
+  if (auto st = conn->exec(cache.c_str()); !st) return st.error();
   return conn;
 }
 

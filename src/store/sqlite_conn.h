@@ -63,7 +63,8 @@ class Stmt {
 
 class SqliteConn {
  public:
-  static Result<std::unique_ptr<SqliteConn>> open(const std::string& path, bool read_only);
+  // cache_kib: SQLite's page cache for this connection (its default is 2 MiB).
+  static Result<std::unique_ptr<SqliteConn>> open(const std::string& path, bool read_only, int64_t cache_kib = 2048);
   ~SqliteConn();
   SqliteConn(const SqliteConn&) = delete;
 

@@ -10,7 +10,7 @@
 namespace shortstack::store {
 
 Result<std::shared_ptr<SqliteDb>> SqliteDb::open(const std::string& path, Options options) {
-  auto writer = SqliteConn::open(path, false);
+  auto writer = SqliteConn::open(path, false, options.writer_cache_kib);
   if (!writer) return writer.error();
   return std::shared_ptr<SqliteDb>(new SqliteDb(path, options, std::move(*writer)));
 }

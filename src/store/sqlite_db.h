@@ -23,6 +23,9 @@ class SqliteDb {
   struct Options {
     size_t read_connections = 8;
     size_t max_batch = 512;
+    // The writer's page cache. Click rounds upsert rows all over link_clicks; with SQLite's 2 MiB
+    // default each upsert also pread()s its B-tree pages from the kernel (bench/RESULTS.md).
+    int64_t writer_cache_kib = 64 * 1024;
   };
   static Result<std::shared_ptr<SqliteDb>> open(const std::string& path, Options options);
   static Result<std::shared_ptr<SqliteDb>> open(const std::string& path) { return open(path, Options{}); }
