@@ -78,7 +78,13 @@ std::optional<int64_t> parse_rfc3339(std::string_view s) {
   }
   if (pos != s.size()) return std::nullopt;
   const int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-  return days * 86400 + h * 3600 + mi * 60 + (sec == 60 ? 59 : sec) - offset;
+  const int64_t t = days * 86400 + h * 3600 + mi * 60 + (sec == 60 ? 59 : sec) - offset;
+  // An offset can push the instant outside years 0000-9999 in UTC, which RFC 3339 cannot write back
+  // (found by time_format_fuzz: 0000-01-01T00:23:15+02:00).
+  constexpr int64_t kFirst = -62167219200;  // 0000-01-01T00:00:00Z
+  constexpr int64_t kLast = 253402300799;   // 9999-12-31T23:59:59Z
+  if (t < kFirst || t > kLast) return std::nullopt;
+  return t;
 }
 
 std::string format_rfc3339(int64_t t) {

@@ -20,6 +20,13 @@ TEST(TimeFormat, RefusesNonsense) {
     EXPECT_FALSE(parse_rfc3339(bad)) << bad;
 }
 
+TEST(TimeFormat, RefusesInstantsOutsideYearsZeroTo9999InUtc) {
+  EXPECT_FALSE(parse_rfc3339("0000-01-01T00:23:15+02:00")) << "found by time_format_fuzz";
+  EXPECT_FALSE(parse_rfc3339("9999-12-31T23:59:59-00:01"));
+  EXPECT_EQ(parse_rfc3339("0000-01-01T00:00:00Z"), -62167219200);
+  EXPECT_EQ(parse_rfc3339("9999-12-31T23:59:59Z"), 253402300799);
+}
+
 TEST(TimeFormat, FormatsRoundTrip) {
   EXPECT_EQ(format_rfc3339(1795310580), "2026-11-22T01:23:00Z");
   for (int64_t t : {0ll, 951782400ll, 1795310580ll, 4102444800ll}) EXPECT_EQ(parse_rfc3339(format_rfc3339(t)), t);
