@@ -107,6 +107,14 @@ for conns in 64 256; do
 done
 grep -h "Non-2xx" "$OUT"/ss-*.log > "$OUT/ss-errors.txt" || true
 
+# --- one hot link (campaign traffic): counting costs one upsert per round ------------------------------
+echo "conns round nginx_rps nginx_us ss_rps ss_us" > "$OUT/hot.txt"
+for round in $(seq 1 "$ROUNDS"); do
+  read -r ng_rps ng_us < <(measure "http://127.0.0.1:$NG_PORT" 64 bench/lua/hot_link.lua "$OUT/ng-hot-$round.log" "${NG_PIDS[@]}")
+  read -r ss_rps ss_us < <(measure "http://127.0.0.1:$SS_PORT" 64 bench/lua/hot_link.lua "$OUT/ss-hot-$round.log" $SS_PID)
+  echo "64 $round $ng_rps $ng_us $ss_rps $ss_us" | tee -a "$OUT/hot.txt" >&2
+done
+
 # --- latency at half of the peak ----------------------------------------------------------------------
 peak=$(awk 'NR>1 && $1==64 {print $5}' "$OUT/redirects.txt" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 half=$(( ${peak%.*} / 2 ))
@@ -160,6 +168,14 @@ for conns in ("64", "256"):
     med = lambda i: statistics.median(float(x[i]) for x in r)
     print(f"| {conns} | {med(2):,.0f} | {med(4):,.0f} | **{ratio:.2f}×** | {med(3):.2f} | {med(5):.2f} | {cpu_ratio:.2f}× |")
 print(f"\nRounds: {len(rows)//2} per concurrency, alternating nginx then shortstack; raw rows in redirects.txt.")
+hot = [l.split() for l in open(f"{out}/hot.txt").read().splitlines()[1:]]
+if hot:
+    print("\n## One hot link (every request for the same code, 64 connections)\n")
+    print("| nginx req/s | shortstack req/s | ratio (median) | nginx CPU µs/req | shortstack CPU µs/req | CPU ratio |")
+    print("|---|---|---|---|---|---|")
+    med = lambda i: statistics.median(float(x[i]) for x in hot)
+    print(f"| {med(2):,.0f} | {med(4):,.0f} | **{statistics.median(float(x[4])/float(x[2]) for x in hot):.2f}×** | "
+          f"{med(3):.2f} | {med(5):.2f} | {statistics.median(float(x[5])/float(x[3]) for x in hot):.2f}× |")
 print(f"\n## Latency at half of peak ({int(half):,} req/s offered, open loop, 64 connections, 5 s)\n")
 print("| server | " + lat_ss.split("\n")[0] + " |")
 print("|---|" + "---|" * len(lat_ss.split("\n")[0].split("|")))
