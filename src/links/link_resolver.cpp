@@ -4,20 +4,52 @@
 
 namespace shortstack::links {
 
+namespace {
+std::atomic<uint64_t> g_next_resolver_id{1};
+}
+
 LinkResolver::LinkResolver(std::shared_ptr<LinkStore> store, ResolverOptions options)
-    : store_(std::move(store)), options_(options), l1_(options.l1_entries) {}
+    : instance_id_(g_next_resolver_id++), store_(std::move(store)), options_(options), l1_(options.l1_entries) {}
+
+LinkResolver::ThreadRecent& LinkResolver::thread_recent() {
+  thread_local ThreadRecent recent;
+  const uint64_t epoch = change_epoch_.load(std::memory_order_acquire);
+  if (recent.owner != instance_id_ || recent.epoch != epoch) {
+    // Another resolver (tests make several) or a change since the copies were taken: start over.
+    for (auto& slot : recent.slots) slot.code.clear();
+    recent.owner = instance_id_;
+    recent.epoch = epoch;
+  }
+  return recent;
+}
 
 bool LinkResolver::render_cached(std::string_view code, Clock::time_point now, int64_t unix_now,
                                  std::string_view date_line, bool keep_alive, bool head, bool wants_html,
                                  std::string& out, int64_t* link_id) {
   auto& m = metrics::registry();
-  const bool hit = l1_.visit(code, now, [&](const RedirectEntry& e) {
-    render_entry(e, unix_now, date_line, keep_alive, head, wants_html, out);
-    *link_id = live_at(e, unix_now) ? e.link_id : 0;
-    if (e.kind == RedirectEntry::Kind::Missing) m.cache_negative_hits.inc();
-  });
-  (hit ? m.cache_hits : m.cache_misses).inc();
-  return hit;
+  ThreadRecent& recent = thread_recent();
+  Recent& slot = recent.slots[std::hash<std::string_view>{}(code) % kRecentSlots];
+  const RedirectEntry* entry = nullptr;
+  if (slot.code == code && slot.expires > now) {
+    entry = &slot.entry;
+  } else {
+    const bool hit = l1_.visit(code, now, [&](const RedirectEntry& e) {
+      slot.code.assign(code);
+      slot.entry = e;
+      // L1 expiry is not visible from here; a short local lifetime keeps TTLs honest within ~1 s.
+      slot.expires = now + std::chrono::seconds(1);
+    });
+    if (!hit) {
+      m.cache_misses.inc();
+      return false;
+    }
+    entry = &slot.entry;
+  }
+  render_entry(*entry, unix_now, date_line, keep_alive, head, wants_html, out);
+  *link_id = live_at(*entry, unix_now) ? entry->link_id : 0;
+  if (entry->kind == RedirectEntry::Kind::Missing) m.cache_negative_hits.inc();
+  m.cache_hits.inc();
+  return true;
 }
 
 Result<RedirectEntry> LinkResolver::load(std::string_view code) {
@@ -42,6 +74,10 @@ Result<size_t> LinkResolver::warm(size_t limit) {
   return added;
 }
 
-void LinkResolver::invalidate(std::string_view code) { l1_.erase(code); }
+void LinkResolver::invalidate(std::string_view code) {
+  l1_.erase(code);
+  // After the erase: a thread that sees the new epoch finds L1 already without the old entry.
+  change_epoch_.fetch_add(1, std::memory_order_acq_rel);
+}
 
 }  // namespace shortstack::links

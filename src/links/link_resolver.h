@@ -2,6 +2,8 @@
 // Code → redirect, through the L1 cache (in process, pre-rendered) and the LinkStore (an L2 Cache seam
 // backend joins between them from stage 2). Unknown codes are cached as negative entries, so a scanner
 // cannot hammer the store.
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string_view>
@@ -42,6 +44,25 @@ class LinkResolver {
   size_t l1_size() { return l1_.size(); }
 
  private:
+  // A few recent hits per thread, in front of L1, so a campaign's hot link is answered without
+  // touching the shard mutex that every loop shares. Entries are trusted only while the global
+  // change epoch is what it was when they were copied; every invalidate() bumps it.
+  struct Recent {
+    std::string code;
+    RedirectEntry entry;
+    Clock::time_point expires{};
+  };
+  static constexpr size_t kRecentSlots = 64;
+  struct ThreadRecent {
+    uint64_t owner = 0;  // instance_id_ of the resolver the copies came from
+    uint64_t epoch = 0;
+    std::array<Recent, kRecentSlots> slots;
+  };
+  ThreadRecent& thread_recent();
+  std::atomic<uint64_t> change_epoch_{0};
+  // Not the address: a resolver created where a destroyed one lived must not inherit its copies.
+  const uint64_t instance_id_;
+
   std::shared_ptr<LinkStore> store_;
   ResolverOptions options_;
   cache::FlatCache<RedirectEntry> l1_;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "links/code.h"
 #include "links/sqlite_link_store.h"
 #include "testing/sqlite_temp.h"
@@ -75,6 +77,20 @@ TEST_F(LinkServiceTest, ChangesShowOnTheNextRedirect) {
   EXPECT_EQ(render("flip").rfind("HTTP/1.1 410", 0), 0u);
   ASSERT_TRUE(service->remove(1, "flip", 103));
   EXPECT_EQ(render("flip").rfind("HTTP/1.1 410", 0), 0u);
+}
+
+TEST_F(LinkServiceTest, AChangeReachesOtherThreadsThatCachedTheOldAnswer) {
+  ASSERT_TRUE(service->create(1, {"https://before.example", "hot", {}, 302}, 100));
+  // Another thread (an event loop) answers twice, so its per-thread copy is in use...
+  std::thread loop([&] {
+    EXPECT_NE(render("hot").find("before.example"), std::string::npos);
+    EXPECT_NE(render("hot").find("before.example"), std::string::npos);
+  });
+  loop.join();
+  // ...then the link changes here, and that thread's next answer must show it.
+  ASSERT_TRUE(service->update(1, "hot", LinkPatch{"https://after.example", {}, {}, {}, 101}));
+  std::thread again([&] { EXPECT_NE(render("hot").find("after.example"), std::string::npos); });
+  again.join();
 }
 
 TEST_F(LinkServiceTest, CreatingOverANegativeEntryRedirectsAtOnce) {
