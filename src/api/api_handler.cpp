@@ -71,15 +71,12 @@ bool ApiHandler::try_inline(Exchange& ex, const http::RenderContext& ctx, std::s
   const std::string_view code = single_segment(req.path);
   if (code.empty() || !links::is_code_syntax(code)) return false;
   http::EventLoop* loop = http::EventLoop::current();
-  const size_t before = out.size();
-  int64_t link_id = 0;
-  if (!deps_.resolver->render_cached(code, loop->now(), loop->unix_now(), ctx.date_line, ctx.keep_alive, req.head(),
-                                     wants_html(req), out, &link_id))
-    return false;
+  const auto answer = deps_.resolver->render_cached(code, loop->now(), loop->unix_now(), ctx.date_line,
+                                                    ctx.keep_alive, req.head(), wants_html(req), out);
+  if (!answer) return false;
   ex.route = metrics::kRedirect;
-  // The status is the 3 digits after "HTTP/1.1 " in what was just written.
-  const char* s = out.data() + before + 9;
-  ex.status = (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
+  ex.status = answer->status;
+  const int64_t link_id = answer->link_id;
   ex.click_link_id = req.head() ? 0 : link_id;
   return true;
 }
@@ -129,13 +126,12 @@ Response ApiHandler::redirect_miss(Exchange& ex, std::string_view code) {
   if (!entry) return error_response(ex, entry.error());
   std::string out;
   const int64_t now = unix_now();
-  links::render_entry(*entry, now, "", true, false, wants_html(ex.request), out);
+  Response r;
+  r.status = links::render_entry(*entry, now, "", true, false, wants_html(ex.request), out);
   // Split what render_entry produced back into head and body so the loop can add Date and Connection.
   const size_t blank = out.find("\r\n\r\n");
-  Response r;
   r.prerendered_head = out.substr(0, blank + 2);
   r.body = out.substr(blank + 4);
-  r.status = std::stoi(out.substr(9, 3));
   if (links::live_at(*entry, now) && !ex.request.head()) ex.click_link_id = entry->link_id;
   return r;
 }

@@ -23,33 +23,31 @@ LinkResolver::ThreadRecent& LinkResolver::thread_recent() {
   return recent;
 }
 
-bool LinkResolver::render_cached(std::string_view code, Clock::time_point now, int64_t unix_now,
-                                 std::string_view date_line, bool keep_alive, bool head, bool wants_html,
-                                 std::string& out, int64_t* link_id) {
+std::optional<LinkResolver::Answer> LinkResolver::render_cached(std::string_view code, Clock::time_point now,
+                                                                int64_t unix_now, std::string_view date_line,
+                                                                bool keep_alive, bool head, bool wants_html,
+                                                                std::string& out) {
   auto& m = metrics::registry();
-  ThreadRecent& recent = thread_recent();
-  Recent& slot = recent.slots[std::hash<std::string_view>{}(code) % kRecentSlots];
-  const RedirectEntry* entry = nullptr;
+  Recent& slot = thread_recent().slots[std::hash<std::string_view>{}(code) % kRecentSlots];
+  auto answer = [&](const RedirectEntry& e) {
+    const int status = render_entry(e, unix_now, date_line, keep_alive, head, wants_html, out);
+    if (e.kind == RedirectEntry::Kind::Missing) m.cache_negative_hits.inc();
+    return Answer{status, live_at(e, unix_now) ? e.link_id : 0};
+  };
   if (slot.code == code && slot.expires > now) {
-    entry = &slot.entry;
-  } else {
-    const bool hit = l1_.visit(code, now, [&](const RedirectEntry& e) {
-      slot.code.assign(code);
-      slot.entry = e;
-      // L1 expiry is not visible from here; a short local lifetime keeps TTLs honest within ~1 s.
-      slot.expires = now + std::chrono::seconds(1);
-    });
-    if (!hit) {
-      m.cache_misses.inc();
-      return false;
-    }
-    entry = &slot.entry;
+    m.cache_hits.inc();
+    return answer(slot.entry);
   }
-  render_entry(*entry, unix_now, date_line, keep_alive, head, wants_html, out);
-  *link_id = live_at(*entry, unix_now) ? entry->link_id : 0;
-  if (entry->kind == RedirectEntry::Kind::Missing) m.cache_negative_hits.inc();
-  m.cache_hits.inc();
-  return true;
+  std::optional<Answer> result;
+  l1_.visit(code, now, [&](const RedirectEntry& e) {
+    result = answer(e);
+    slot.code.assign(code);
+    slot.entry = e;
+    // L1 expiry is not visible from here; a short local lifetime keeps TTLs honest within ~1 s.
+    slot.expires = now + std::chrono::seconds(1);
+  });
+  (result ? m.cache_hits : m.cache_misses).inc();
+  return result;
 }
 
 Result<RedirectEntry> LinkResolver::load(std::string_view code) {

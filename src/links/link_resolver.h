@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <memory>
 #include <string_view>
 
@@ -25,10 +26,14 @@ class LinkResolver {
   using Clock = std::chrono::steady_clock;
   LinkResolver(std::shared_ptr<LinkStore> store, ResolverOptions options);
 
-  // On the event loop: answers from L1 only. Returns false on a miss. On a hit, *link_id is the link
-  // to count a click for (0 when the answer was 404 or 410).
-  bool render_cached(std::string_view code, Clock::time_point now, int64_t unix_now, std::string_view date_line,
-                     bool keep_alive, bool head, bool wants_html, std::string& out, int64_t* link_id);
+  struct Answer {
+    int status = 0;
+    int64_t link_id = 0;  // the link to count a click for; 0 when the answer was 404 or 410
+  };
+  // On the event loop: answers from L1 only. Returns nullopt on a miss.
+  std::optional<Answer> render_cached(std::string_view code, Clock::time_point now, int64_t unix_now,
+                                      std::string_view date_line, bool keep_alive, bool head, bool wants_html,
+                                      std::string& out);
 
   // On the blocking pool: the store read behind an L1 miss. Fills L1 and returns the entry.
   Result<RedirectEntry> load(std::string_view code);
@@ -48,7 +53,7 @@ class LinkResolver {
   // touching the shard mutex that every loop shares. Entries are trusted only while the global
   // change epoch is what it was when they were copied; every invalidate() bumps it.
   struct Recent {
-    std::string code;
+    std::string code;  // the copy below is for this code
     RedirectEntry entry;
     Clock::time_point expires{};
   };

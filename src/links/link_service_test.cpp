@@ -20,8 +20,7 @@ class LinkServiceTest : public ::testing::Test {
   }
   std::string render(const std::string& code) {
     std::string out;
-    int64_t id = 0;
-    if (!resolver->render_cached(code, LinkResolver::Clock::now(), 1000, "", true, false, false, out, &id)) {
+    if (!resolver->render_cached(code, LinkResolver::Clock::now(), 1000, "", true, false, false, out)) {
       auto e = resolver->load(code);
       render_entry(*e, 1000, "", true, false, false, out);
     }
@@ -106,24 +105,24 @@ TEST_F(LinkServiceTest, WarmingLoadsTheNewestLinksWithoutOverridingChanges) {
   ASSERT_TRUE(added);
   EXPECT_EQ(*added, 3u) << "the three newest live links";
   std::string out;
-  int64_t id = 0;
-  EXPECT_TRUE(resolver->render_cached("w4x", LinkResolver::Clock::now(), 1000, "", true, false, false, out, &id));
-  EXPECT_FALSE(resolver->render_cached("w1x", LinkResolver::Clock::now(), 1000, "", true, false, false, out, &id));
+  EXPECT_TRUE(resolver->render_cached("w4x", LinkResolver::Clock::now(), 1000, "", true, false, false, out));
+  EXPECT_FALSE(resolver->render_cached("w1x", LinkResolver::Clock::now(), 1000, "", true, false, false, out));
   EXPECT_EQ(*resolver->warm(10), 1u) << "present entries are not reloaded; the deleted one is not loaded";
 }
 
 TEST_F(LinkServiceTest, ExpiredLinksAnswerGone) {
   ASSERT_TRUE(service->create(1, {"https://x.com", "soon", 1500, 302}, 100));
   std::string out;
-  int64_t id = 0;
   render("soon");  // load into L1
-  ASSERT_TRUE(resolver->render_cached("soon", LinkResolver::Clock::now(), 1499, "", true, false, false, out, &id));
+  auto live = resolver->render_cached("soon", LinkResolver::Clock::now(), 1499, "", true, false, false, out);
+  ASSERT_TRUE(live);
   EXPECT_EQ(out.rfind("HTTP/1.1 302", 0), 0u);
-  EXPECT_NE(id, 0);
+  EXPECT_NE(live->link_id, 0);
   out.clear();
-  ASSERT_TRUE(resolver->render_cached("soon", LinkResolver::Clock::now(), 1500, "", true, false, false, out, &id));
+  auto expired = resolver->render_cached("soon", LinkResolver::Clock::now(), 1500, "", true, false, false, out);
+  ASSERT_TRUE(expired);
   EXPECT_EQ(out.rfind("HTTP/1.1 410", 0), 0u);
-  EXPECT_EQ(id, 0) << "an expired link counts no click";
+  EXPECT_EQ(expired->link_id, 0) << "an expired link counts no click";
 }
 
 }  // namespace

@@ -98,7 +98,7 @@ RedirectEntry make_redirect_entry(const Link& link) {
 RedirectEntry missing_entry() { return RedirectEntry{}; }
 RedirectEntry gone_entry() { return RedirectEntry{RedirectEntry::Kind::Gone, 0, 0, 0, {}, {}}; }
 
-void render_entry(const RedirectEntry& e, int64_t now, std::string_view date_line, bool keep_alive, bool head,
+int render_entry(const RedirectEntry& e, int64_t now, std::string_view date_line, bool keep_alive, bool head,
                   bool wants_html, std::string& out) {
   if (live_at(e, now)) {
     const std::string_view in_body = e.escaped_url.empty() ? std::string_view(e.url) : e.escaped_url;
@@ -113,12 +113,13 @@ void render_entry(const RedirectEntry& e, int64_t now, std::string_view date_lin
       out += in_body;
       out += kBodySuffix;
     }
-    return;
+    return e.status;
   }
   const StaticError& err = e.kind == RedirectEntry::Kind::Missing ? not_found() : gone();
   out += wants_html ? err.html_head : err.json_head;
   finish(date_line, keep_alive, out);
   if (!head) out += wants_html ? err.html_body : err.json_body;
+  return e.kind == RedirectEntry::Kind::Missing ? 404 : 410;
 }
 
 }  // namespace shortstack::links

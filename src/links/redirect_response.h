@@ -31,8 +31,9 @@ inline bool live_at(const RedirectEntry& e, int64_t now) {
   return e.kind == RedirectEntry::Kind::Redirect && (e.expires_at == 0 || e.expires_at > now);
 }
 
-// Appends the full response. For 404 and 410 the body is HTML or JSON depending on Accept.
-void render_entry(const RedirectEntry& e, int64_t now, std::string_view date_line, bool keep_alive, bool head,
+// Appends the full response and returns its status. For 404 and 410 the body is HTML or JSON
+// depending on Accept.
+int render_entry(const RedirectEntry& e, int64_t now, std::string_view date_line, bool keep_alive, bool head,
                   bool wants_html, std::string& out);
 
 std::string html_escape(std::string_view s);
