@@ -34,21 +34,10 @@ boost::json::object link_json(const links::Link& l, const std::string& public_ur
 std::string encode_cursor(int64_t before_id) { return base64url("v1:" + std::to_string(before_id)); }
 
 std::optional<int64_t> decode_cursor(std::string_view cursor) {
-  // base64url decode of a short ASCII payload.
-  static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string raw;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : cursor) {
-    const size_t v = kAlphabet.find(c);
-    if (v == std::string_view::npos || cursor.size() > 64) return std::nullopt;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      raw += static_cast<char>((acc >> bits) & 0xff);
-    }
-  }
+  if (cursor.size() > 64) return std::nullopt;
+  const auto decoded = base64url_decode(cursor);
+  if (!decoded) return std::nullopt;
+  const std::string& raw = *decoded;
   if (raw.substr(0, 3) != "v1:") return std::nullopt;
   int64_t id = 0;
   auto r = std::from_chars(raw.data() + 3, raw.data() + raw.size(), id);

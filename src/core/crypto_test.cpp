@@ -23,6 +23,12 @@ TEST(Crypto, Base64UrlHasNoPaddingAndUrlSafeAlphabet) {
   EXPECT_EQ(base64url("\xfb\xff"), "-_8");
 }
 
+TEST(Crypto, Base64UrlDecodesWhatItEncodes) {
+  for (std::string raw : {std::string(), std::string("f"), std::string("fo"), std::string("foo"), std::string("\xfb\xff\x00", 3)})
+    EXPECT_EQ(base64url_decode(base64url(raw)), raw);
+  EXPECT_FALSE(base64url_decode("a+b"));
+}
+
 TEST(Crypto, SecretsAreLongAndDistinct) {
   const std::string a = new_secret_token(), b = new_secret_token();
   EXPECT_EQ(a.size(), 43u);
