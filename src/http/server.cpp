@@ -125,10 +125,10 @@ asio::awaitable<void> Listener::Impl::serve(EventLoop& loop, tcp::socket socket)
       const ParseResult pr = parse_request({buf.data() + begin, end - begin}, options.limits, req);
       if (pr.status == ParseStatus::Incomplete) break;
       if (pr.status == ParseStatus::Error) {
-        Response r = json_error(pr.error_status, "bad_request", pr.error);
-        if (pr.error_status == 413) r = json_error(413, "payload_too_large", pr.error);
-        if (pr.error_status == 431) r = json_error(431, "header_too_large", pr.error);
-        render(r, {loop.date_line(), false, false}, out);
+        const char* code = pr.error_status == 413   ? "payload_too_large"
+                           : pr.error_status == 431 ? "header_too_large"
+                                                    : "bad_request";
+        render(json_error(pr.error_status, code, pr.error), {loop.date_line(), false, false}, out);
         close_after = true;
         break;
       }
@@ -187,9 +187,10 @@ void Listener::Impl::sweep(EventLoop& loop) {
 }
 
 Listener::Listener(LoopGroup& loops, asio::thread_pool& blocking, Handler& handler, ListenerOptions options)
-    : impl_(std::make_unique<Impl>(loops, blocking, handler, std::move(options))),
-      open_(impl_->open),
-      in_flight_(impl_->in_flight) {}
+    : impl_(std::make_unique<Impl>(loops, blocking, handler, std::move(options))) {}
+
+size_t Listener::open_connections() const { return impl_->open.load(); }
+size_t Listener::in_flight() const { return impl_->in_flight.load(); }
 
 Listener::~Listener() = default;
 

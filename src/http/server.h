@@ -35,15 +35,13 @@ class Listener {
   void stop_accepting();
   // From now on each connection closes after its current response; idle ones close at the next tick.
   void begin_close_connections();
-  size_t open_connections() const { return open_.load(); }
-  size_t in_flight() const { return in_flight_.load(); }
+  size_t open_connections() const;
+  size_t in_flight() const;
 
   struct Impl;
 
  private:
   std::unique_ptr<Impl> impl_;
-  std::atomic<size_t>& open_;
-  std::atomic<size_t>& in_flight_;
 };
 
 }  // namespace shortstack::http
