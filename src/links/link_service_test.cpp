@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <thread>
 
 #include "links/code.h"
@@ -80,16 +81,20 @@ TEST_F(LinkServiceTest, ChangesShowOnTheNextRedirect) {
 
 TEST_F(LinkServiceTest, AChangeReachesOtherThreadsThatCachedTheOldAnswer) {
   ASSERT_TRUE(service->create(1, {"https://before.example", "hot", {}, 302}, 100));
-  // Another thread (an event loop) answers twice, so its per-thread copy is in use...
+  std::promise<void> cached, changed;
+  // One thread (an event loop) answers twice, so its per-thread copy is in use; after the link
+  // changes on another thread, the same thread's next answer must show the change.
   std::thread loop([&] {
     EXPECT_NE(render("hot").find("before.example"), std::string::npos);
     EXPECT_NE(render("hot").find("before.example"), std::string::npos);
+    cached.set_value();
+    changed.get_future().wait();
+    EXPECT_NE(render("hot").find("after.example"), std::string::npos);
   });
-  loop.join();
-  // ...then the link changes here, and that thread's next answer must show it.
+  cached.get_future().wait();
   ASSERT_TRUE(service->update(1, "hot", LinkPatch{"https://after.example", {}, {}, {}, 101}));
-  std::thread again([&] { EXPECT_NE(render("hot").find("after.example"), std::string::npos); });
-  again.join();
+  changed.set_value();
+  loop.join();
 }
 
 TEST_F(LinkServiceTest, CreatingOverANegativeEntryRedirectsAtOnce) {
