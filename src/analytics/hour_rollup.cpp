@@ -1,0 +1,104 @@
+#include "analytics/hour_rollup.h"
+
+#include <charconv>
+
+namespace shortstack::analytics {
+namespace {
+
+constexpr char kLetters[] = {'r', 'c', 'd', 'b', 'o'};
+
+std::optional<Dimension> dimension_of_letter(char c) {
+  for (Dimension d : kDimensions)
+    if (kLetters[static_cast<int>(d)] == c) return d;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view dimension_name(Dimension d) {
+  switch (d) {
+    case Dimension::Referrer: return "referrers";
+    case Dimension::Country: return "countries";
+    case Dimension::Device: return "devices";
+    case Dimension::Browser: return "browsers";
+    case Dimension::Os: return "os";
+  }
+  return "unknown";
+}
+
+void HourRollup::add_to(Dimension d, std::string_view key, int64_t n) {
+  size_t keys = 0;
+  BreakdownEntry* other = nullptr;
+  for (BreakdownEntry& e : breakdown) {
+    if (e.dimension != d) continue;
+    if (e.key == key) {
+      e.clicks += n;
+      return;
+    }
+    if (e.key == kOtherKey) other = &e;
+    ++keys;
+  }
+  if (keys < kMaxKeysPerDimension || key == kOtherKey) {
+    breakdown.push_back({d, std::string(key), n});
+  } else if (other) {
+    other->clicks += n;
+  } else {
+    breakdown.push_back({d, std::string(kOtherKey), n});
+  }
+}
+
+void HourRollup::add_human(std::string_view referrer, std::string_view country, std::string_view device,
+                           std::string_view browser, std::string_view os, uint64_t visitor, int64_t n) {
+  clicks += n;
+  add_to(Dimension::Referrer, referrer, n);
+  add_to(Dimension::Country, country, n);
+  add_to(Dimension::Device, device, n);
+  add_to(Dimension::Browser, browser, n);
+  add_to(Dimension::Os, os, n);
+  visitors.add(visitor);
+}
+
+void HourRollup::merge(const HourRollup& other) {
+  if (owner_id == 0) owner_id = other.owner_id;
+  clicks += other.clicks;
+  bots += other.bots;
+  for (const BreakdownEntry& e : other.breakdown) add_to(e.dimension, e.key, e.clicks);
+  visitors.merge(other.visitors);
+}
+
+std::string HourRollup::encode_breakdown() const {
+  std::string out;
+  char digits[24];
+  for (const BreakdownEntry& e : breakdown) {
+    out += kLetters[static_cast<int>(e.dimension)];
+    out += '\t';
+    out += e.key;  // keys are normalised without tabs or newlines before they get here
+    out += '\t';
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, e.clicks).ptr);
+    out += '\n';
+  }
+  return out;
+}
+
+std::optional<std::vector<BreakdownEntry>> HourRollup::decode_breakdown(std::string_view text) {
+  std::vector<BreakdownEntry> out;
+  while (!text.empty()) {
+    const size_t eol = text.find('\n');
+    if (eol == std::string_view::npos) return std::nullopt;
+    const std::string_view line = text.substr(0, eol);
+    text.remove_prefix(eol + 1);
+    const size_t tab1 = line.find('\t');
+    const size_t tab2 = line.rfind('\t');
+    if (tab1 != 1 || tab2 == tab1) return std::nullopt;
+    const auto dim = dimension_of_letter(line[0]);
+    if (!dim) return std::nullopt;
+    BreakdownEntry e{*dim, std::string(line.substr(2, tab2 - 2)), 0};
+    const char* end = line.data() + line.size();
+    auto [p, ec] = std::from_chars(line.data() + tab2 + 1, end, e.clicks);
+    if (ec != std::errc() || p != end || e.clicks < 0) return std::nullopt;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace shortstack::analytics
