@@ -76,8 +76,11 @@ bool ApiHandler::try_inline(Exchange& ex, const http::RenderContext& ctx, std::s
   if (!answer) return false;
   ex.route = metrics::kRedirect;
   ex.status = answer->status;
-  const int64_t link_id = answer->link_id;
-  ex.click_link_id = req.head() ? 0 : link_id;
+  // HEAD is never a click: link checkers and preview fetchers use it.
+  if (!req.head()) {
+    ex.click_link_id = answer->link_id;
+    ex.click_owner_id = answer->owner_id;
+  }
   return true;
 }
 
@@ -132,7 +135,10 @@ Response ApiHandler::redirect_miss(Exchange& ex, std::string_view code) {
   const size_t blank = out.find("\r\n\r\n");
   r.prerendered_head = out.substr(0, blank + 2);
   r.body = out.substr(blank + 4);
-  if (links::live_at(*entry, now) && !ex.request.head()) ex.click_link_id = entry->link_id;
+  if (links::live_at(*entry, now) && !ex.request.head()) {
+    ex.click_link_id = entry->link_id;
+    ex.click_owner_id = entry->owner_id;
+  }
   return r;
 }
 
@@ -168,6 +174,15 @@ Response ApiHandler::api(Exchange& ex, std::string_view rest) {
     ex.route = metrics::kApiLinks;
     if (!has_tail) return links_collection(ex);
     return link_item(ex, tail);
+  } else if (head == "links" && tail.size() > 6 && tail.substr(tail.size() - 6) == "/stats" &&
+             tail.find('/') == tail.size() - 6) {
+    ex.route = metrics::kApiStats;
+    if (method != http::Method::Get) return wrong_method("GET");
+    return link_stats(ex, tail.substr(0, tail.size() - 6));
+  } else if (head == "stats" && tail == "top") {
+    ex.route = metrics::kApiStats;
+    if (method != http::Method::Get) return wrong_method("GET");
+    return top_links(ex);
   }
   ex.route = metrics::kOther;
   return http::json_error(404, "not_found", "no such endpoint");
@@ -200,9 +215,14 @@ std::optional<Response> ApiHandler::throttle(const std::string& key, const ratel
 void ApiHandler::finished(const Exchange& ex, std::chrono::nanoseconds elapsed) {
   const double seconds = std::chrono::duration<double>(elapsed).count();
   metrics::registry().observe_request(ex.route, ex.status, seconds);
-  if (ex.click_link_id != 0)
-    deps_.clicks->record(static_cast<size_t>(http::EventLoop::current()->index()),
-                         {ex.click_link_id, http::EventLoop::current()->unix_now(), clicks::ClickKind::Human});
+  if (ex.click_link_id != 0 && deps_.clicks) {
+    const http::Request& r = ex.request;
+    const std::string_view country = deps_.country_header.empty() ? std::string_view() : r.header(deps_.country_header);
+    http::EventLoop* loop = http::EventLoop::current();
+    deps_.clicks->record(static_cast<size_t>(loop->index()),
+                         {ex.click_link_id, ex.click_owner_id, ex.remote_ip, r.user_agent, r.referer, country},
+                         loop->unix_now());
+  }
   if (deps_.access_log) {
     const http::Request& r = ex.request;
     // Inline answers get their id only here, so the hot path pays for ids only when they are logged.

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "accounts/auth_service.h"
+#include "analytics/click_store.h"
 #include "clicks/click_recorder.h"
 #include "config/config.h"
 #include "http/handler.h"
@@ -20,7 +21,9 @@ struct ApiDeps {
   std::shared_ptr<accounts::AuthService> auth;
   std::shared_ptr<links::LinkService> links;
   std::shared_ptr<links::LinkResolver> resolver;
-  std::shared_ptr<clicks::ClickRecorder> clicks;
+  std::shared_ptr<clicks::ClickRecorder> clicks;  // null: redirects are not counted (clicks.record = false)
+  std::shared_ptr<analytics::ClickStore> click_store;
+  std::string country_header;  // clicks.country_header
   std::shared_ptr<ratelimit::RateLimiter> limiter;
   std::string public_url;
   bool access_log = false;
@@ -51,6 +54,11 @@ class ApiHandler final : public http::Handler {
   // link_routes.cpp
   http::Response links_collection(http::Exchange& ex);
   http::Response link_item(http::Exchange& ex, std::string_view code);
+  http::Response link_with_clicks(http::Exchange& ex, const links::Link& link);
+
+  // stats_routes.cpp
+  http::Response link_stats(http::Exchange& ex, std::string_view code);
+  http::Response top_links(http::Exchange& ex);
 
   // Who is calling; for a cookie-authenticated mutation the CSRF token is checked too.
   Result<accounts::Principal> require_user(const http::Exchange& ex);

@@ -4,6 +4,7 @@
 
 #include "api/api_handler.h"
 #include "api/json_body.h"
+#include "api/query_params.h"
 #include "core/crypto.h"
 #include "core/time_format.h"
 #include "links/code.h"
@@ -15,7 +16,7 @@ using http::Response;
 
 namespace {
 
-boost::json::object link_json(const links::Link& l, const std::string& public_url) {
+boost::json::object link_json(const links::Link& l, const std::string& public_url, int64_t clicks) {
   boost::json::object o;
   o["code"] = l.code;
   o["short_url"] = public_url + "/" + l.code;
@@ -25,8 +26,16 @@ boost::json::object link_json(const links::Link& l, const std::string& public_ur
   else o["expires_at"] = nullptr;
   o["redirect"] = l.redirect;
   o["disabled"] = l.disabled;
-  o["clicks"] = l.clicks;
+  o["clicks"] = clicks;
   return o;
+}
+
+// All-time human clicks of each link, from the analytics store.
+Result<std::unordered_map<int64_t, analytics::LinkTotals>> totals_of(analytics::ClickStore& store,
+                                                                     const std::vector<links::Link>& links) {
+  std::vector<int64_t> ids;
+  for (const auto& l : links) ids.push_back(l.id);
+  return store.totals(ids);
 }
 
 // The cursor is opaque to clients: today it wraps the last id seen; a sharded store can change what it
@@ -43,19 +52,6 @@ std::optional<int64_t> decode_cursor(std::string_view cursor) {
   auto r = std::from_chars(raw.data() + 3, raw.data() + raw.size(), id);
   if (r.ec != std::errc() || r.ptr != raw.data() + raw.size() || id <= 0) return std::nullopt;
   return id;
-}
-
-// The value of one query parameter (no percent-decoding: the parameters here are plain tokens).
-std::string_view query_param(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    const size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    const size_t eq = pair.find('=');
-    if (pair.substr(0, eq) == name) return eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return {};
 }
 
 Result<links::CreateLink> read_create(const http::Request& req) {
@@ -116,7 +112,7 @@ Response ApiHandler::links_collection(Exchange& ex) {
     if (!req) return error_response(ex, req.error());
     auto link = deps_.links->create(who->user.id, std::move(*req), unix_now());
     if (!link) return error_response(ex, link.error());
-    return json_value(201, link_json(*link, deps_.public_url));
+    return json_value(201, link_json(*link, deps_.public_url, 0));
   }
 
   const std::string_view q = ex.request.query;
@@ -133,12 +129,24 @@ Response ApiHandler::links_collection(Exchange& ex) {
   }
   auto page = deps_.links->list(who->user.id, before, limit);
   if (!page) return error_response(ex, page.error());
+  auto totals = totals_of(*deps_.click_store, page->links);
+  if (!totals) return error_response(ex, totals.error());
   boost::json::array arr;
-  for (const auto& l : page->links) arr.push_back(link_json(l, deps_.public_url));
+  for (const auto& l : page->links) {
+    auto t = totals->find(l.id);
+    arr.push_back(link_json(l, deps_.public_url, t == totals->end() ? 0 : t->second.clicks));
+  }
   boost::json::object o{{"links", std::move(arr)}};
   if (page->next_before_id) o["next_cursor"] = encode_cursor(*page->next_before_id);
   else o["next_cursor"] = nullptr;
   return json_value(200, o);
+}
+
+Response ApiHandler::link_with_clicks(Exchange& ex, const links::Link& link) {
+  auto totals = totals_of(*deps_.click_store, {link});
+  if (!totals) return error_response(ex, totals.error());
+  auto t = totals->find(link.id);
+  return json_value(200, link_json(link, deps_.public_url, t == totals->end() ? 0 : t->second.clicks));
 }
 
 Response ApiHandler::link_item(Exchange& ex, std::string_view code) {
@@ -149,7 +157,7 @@ Response ApiHandler::link_item(Exchange& ex, std::string_view code) {
     case http::Method::Get: {
       auto link = deps_.links->get(who->user.id, code);
       if (!link) return error_response(ex, link.error());
-      return json_value(200, link_json(*link, deps_.public_url));
+      return link_with_clicks(ex, *link);
     }
     case http::Method::Patch: {
       auto patch = read_patch(ex.request);
@@ -157,7 +165,7 @@ Response ApiHandler::link_item(Exchange& ex, std::string_view code) {
       patch->now = unix_now();
       auto link = deps_.links->update(who->user.id, code, std::move(*patch));
       if (!link) return error_response(ex, link.error());
-      return json_value(200, link_json(*link, deps_.public_url));
+      return link_with_clicks(ex, *link);
     }
     case http::Method::Delete: {
       if (auto st = deps_.links->remove(who->user.id, code, unix_now()); !st) return error_response(ex, st.error());

@@ -9,7 +9,7 @@
 #include "accounts/sqlite_account_store.h"
 #include "api/admin_handler.h"
 #include "api/api_handler.h"
-#include "clicks/click_aggregator.h"
+#include "app/click_pipeline.h"
 #include "http/server.h"
 #include "links/sqlite_link_store.h"
 #include "log/log.h"
@@ -23,13 +23,31 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Result<std::shared_ptr<store::SqliteDb>> open_database(const config::Config& c) {
+// The embedded databases: accounts, sessions and links in one; click analytics in their own, so click
+// rounds never queue behind link creation on one writer thread.
+struct Databases {
+  std::shared_ptr<store::SqliteDb> main, analytics;
+};
+
+Result<std::shared_ptr<store::SqliteDb>> open_sqlite(const config::Config& c, const char* file,
+                                                      const std::vector<store::Migration>& schema) {
   std::error_code ec;
   fs::create_directories(c.storage.data_dir, ec);
   if (ec) return internal_error("cannot create data dir " + c.storage.data_dir + ": " + ec.message());
   store::SqliteDb::Options options;
   options.writer_cache_kib = c.storage.sqlite_writer_cache_mib * 1024;
-  return store::SqliteDb::open((fs::path(c.storage.data_dir) / "shortstack.db").string(), options);
+  auto db = store::SqliteDb::open((fs::path(c.storage.data_dir) / file).string(), options);
+  if (!db || !c.storage.auto_migrate) return db;
+  if (auto m = (*db)->migrate(schema); !m) return m.error();
+  return db;
+}
+
+Result<Databases> open_databases(const config::Config& c) {
+  auto main = open_sqlite(c, "shortstack.db", store::sqlite_migrations());
+  if (!main) return main.error();
+  auto analytics = open_sqlite(c, "analytics.db", store::analytics_sqlite_migrations());
+  if (!analytics) return analytics.error();
+  return Databases{*main, *analytics};
 }
 
 http::ListenerOptions listener_options(const config::Config& c, const std::string& address, bool all_loops) {
@@ -82,29 +100,35 @@ void wait_until(const std::function<bool()>& done, std::chrono::milliseconds lim
 }  // namespace
 
 Result<int> migrate(const config::Config& c) {
-  auto db = open_database(c);
-  if (!db) return db.error();
-  return (*db)->migrate();
+  config::Config explicit_migrate = c;
+  explicit_migrate.storage.auto_migrate = false;
+  auto dbs = open_databases(explicit_migrate);
+  if (!dbs) return dbs.error();
+  auto main = dbs->main->migrate(store::sqlite_migrations());
+  if (!main) return main.error();
+  auto analytics = dbs->analytics->migrate(store::analytics_sqlite_migrations());
+  if (!analytics) return analytics.error();
+  return *main + *analytics;
 }
 
 int serve(const config::Config& c) {
-  auto db = open_database(c);
-  if (!db) {
-    log::error("startup_failed", {{"error", db.error().message}});
+  auto dbs = open_databases(c);
+  if (!dbs) {
+    log::error("startup_failed", {{"error", dbs.error().message}});
     return 1;
   }
-  if (c.storage.auto_migrate) {
-    if (auto m = (*db)->migrate(); !m) {
-      log::error("startup_failed", {{"error", m.error().message}});
-      return 1;
-    }
-  }
-  auto link_store = std::make_shared<links::SqliteLinkStore>(*db);
-  auto account_store = std::make_shared<accounts::SqliteAccountStore>(*db);
-  auto session_store = std::make_shared<sessions::SqliteSessionStore>(*db);
+  auto link_store = std::make_shared<links::SqliteLinkStore>(dbs->main);
+  auto account_store = std::make_shared<accounts::SqliteAccountStore>(dbs->main);
+  auto session_store = std::make_shared<sessions::SqliteSessionStore>(dbs->main);
   auto queue = std::make_shared<queue::MemoryQueue>();
 
   http::LoopGroup loops(static_cast<int>(c.server.threads));
+  auto clicks = ClickPipeline::build(c, dbs->analytics, queue, loops.size());
+  if (!clicks) {
+    log::error("startup_failed", {{"error", clicks.error().message}});
+    return 1;
+  }
+  ClickPipeline& click_pipeline = **clicks;
   boost::asio::thread_pool blocking(static_cast<size_t>(c.server.blocking_threads));
 
   auto resolver = std::make_shared<links::LinkResolver>(
@@ -115,14 +139,15 @@ int serve(const config::Config& c) {
   accounts::AuthOptions auth_options{c.auth.session_idle_ttl_s, c.auth.session_absolute_ttl_s, c.auth.cookie_secure,
                                      {static_cast<uint32_t>(c.auth.argon2_iterations),
                                       static_cast<uint32_t>(c.auth.argon2_memory_kib), 1}};
-  auto recorder = std::make_shared<clicks::ClickRecorder>(queue, loops.size());
-  clicks::ClickAggregator aggregator(queue, link_store, std::chrono::milliseconds(c.clicks.aggregate_interval_ms));
+  const auto& recorder = click_pipeline.recorder();
 
   std::atomic<bool> ready{false};
   api::ApiDeps deps;
   deps.auth = std::make_shared<accounts::AuthService>(account_store, session_store, auth_options);
   deps.resolver = resolver;
-  deps.clicks = recorder;
+  if (c.clicks.record) deps.clicks = recorder;
+  deps.click_store = click_pipeline.store();
+  deps.country_header = c.clicks.country_header;
   deps.limiter = std::make_shared<ratelimit::MemoryRateLimiter>();
   deps.access_log = c.log.access_log;
   deps.limits = c.limits;
@@ -161,7 +186,10 @@ int serve(const config::Config& c) {
   reg.add_gauge("shortstack_ready", "1 while accepting traffic, 0 while draining.",
                 [&ready] { return ready.load() ? 1.0 : 0.0; });
 
-  aggregator.start();
+  if (auto st = click_pipeline.start(); !st) {
+    log::error("startup_failed", {{"error", st.error().message}});
+    return 1;
+  }
   loops.start();
   ready.store(true);
   // Warming runs beside live traffic rather than before readiness: start-up stays fast, and requests
@@ -191,12 +219,12 @@ int serve(const config::Config& c) {
   wait_until([&] { return public_listener.open_connections() == 0; }, std::chrono::milliseconds(c.drain.timeout_ms));
   if (public_listener.open_connections() > 0)
     log::warn("drain_timeout", {{"open_connections", static_cast<int64_t>(public_listener.open_connections())}});
-  // 4. Flush every loop's click buffer into the queue, then apply everything queued.
+  // 4. Flush every loop's click buffer, then sync the spool and apply everything queued.
   loops.run_on_each([&recorder](http::EventLoop& loop) { recorder->flush(static_cast<size_t>(loop.index())); });
   admin_listener.stop_accepting();
   loops.stop();
   blocking.join();
-  aggregator.drain_and_stop();
+  click_pipeline.drain();
   log::info("stopped", {{"clicks_recorded", reg.clicks_recorded.value()},
                         {"batches_applied", reg.click_batches_applied.value()}});
   return 0;

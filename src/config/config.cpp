@@ -138,6 +138,7 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"storage.rate_limiter", string_setting(FIELD(storage.rate_limiter))},
       {"storage.blobs", string_setting(FIELD(storage.blobs))},
       {"storage.queue", string_setting(FIELD(storage.queue))},
+      {"storage.analytics", string_setting(FIELD(storage.analytics))},
       {"storage.auto_migrate", bool_setting(FIELD(storage.auto_migrate))},
       {"storage.sqlite_writer_cache_mib", int_setting(FIELD(storage.sqlite_writer_cache_mib))},
       {"cache.l1_entries", int_setting(FIELD(cache.l1_entries))},
@@ -157,6 +158,12 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"limits.create_per_second_per_user", double_setting(FIELD(limits.create_per_second_per_user))},
       {"limits.create_burst_per_user", double_setting(FIELD(limits.create_burst_per_user))},
       {"clicks.aggregate_interval_ms", int_setting(FIELD(clicks.aggregate_interval_ms))},
+      {"clicks.record", bool_setting(FIELD(clicks.record))},
+      {"clicks.spool", bool_setting(FIELD(clicks.spool))},
+      {"clicks.spool_sync_ms", int_setting(FIELD(clicks.spool_sync_ms))},
+      {"clicks.country_header", string_setting(FIELD(clicks.country_header))},
+      {"clicks.bots_file", string_setting(FIELD(clicks.bots_file))},
+      {"clicks.visitor_secret", string_setting(FIELD(clicks.visitor_secret))},
       {"drain.grace_ms", int_setting(FIELD(drain.grace_ms))},
       {"drain.timeout_ms", int_setting(FIELD(drain.timeout_ms))},
       {"log.level", string_setting(FIELD(log.level))},
@@ -278,6 +285,9 @@ std::vector<std::string> validate(const Config& c) {
   positive("auth.argon2_memory_kib", c.auth.argon2_memory_kib, 8);
   positive("auth.argon2_iterations", c.auth.argon2_iterations, 1);
   positive("clicks.aggregate_interval_ms", c.clicks.aggregate_interval_ms, 10);
+  positive("clicks.spool_sync_ms", c.clicks.spool_sync_ms, 1);
+  if (!c.clicks.visitor_secret.empty() && c.clicks.visitor_secret.size() < 16)
+    e.push_back("'clicks.visitor_secret' must be at least 16 characters");
   positive("drain.grace_ms", c.drain.grace_ms, 0);
   positive("drain.timeout_ms", c.drain.timeout_ms, 0);
   for (const auto& [key, v] : {std::pair{"limits.signup_per_minute_per_ip", c.limits.signup_per_minute_per_ip},
@@ -304,6 +314,7 @@ std::vector<std::string> validate(const Config& c) {
   backend("storage.rate_limiter", c.storage.rate_limiter, {"memory"}, {"redis"});
   backend("storage.blobs", c.storage.blobs, {"disk"}, {"s3"});
   backend("storage.queue", c.storage.queue, {"memory"}, {"nats"});
+  backend("storage.analytics", c.storage.analytics, {"sqlite"}, {"postgres"});
   // The embedded stores live in one process's data directory; mixing them with shared ones would
   // split one account's data between an instance's disk and the shared tier.
   if (c.storage.links == "sqlite" && c.storage.accounts != "sqlite")

@@ -32,6 +32,7 @@ struct Config {
     std::string rate_limiter = "memory";
     std::string blobs = "disk";
     std::string queue = "memory";
+    std::string analytics = "sqlite";  // click rollups; its own database (analytics.db) at stage 1
     bool auto_migrate = true;
     int64_t sqlite_writer_cache_mib = 64;  // page cache of the SQLite writer connection
   } storage;
@@ -63,6 +64,18 @@ struct Config {
     // How often the aggregator applies what the queue holds, in one transaction. Longer: fewer page
     // writes when clicks spread over many links; shorter: totals show sooner.
     int64_t aggregate_interval_ms = 1000;
+    bool record = true;  // false: redirects are not counted at all (for benchmarks of the bare path)
+    // The local spool that bounds what a kill -9 loses to clicks appended in the last sync interval.
+    bool spool = true;
+    int64_t spool_sync_ms = 20;
+    // A header set by a trusted edge with the visitor's country (CF-IPCountry,
+    // CloudFront-Viewer-Country). Empty: countries are not recorded. Only set it when every request
+    // passes through that edge, or clients can claim any country.
+    std::string country_header;
+    std::string bots_file;  // replaces the built-in bot list (data/bots.txt) when set
+    // Keys the daily visitor hashes. Empty: a random secret kept in <data_dir>/visitor.secret.
+    // Instances of one deployment must share it.
+    std::string visitor_secret;
   } clicks;
   struct Drain {
     int64_t grace_ms = 5000;    // readiness is 503 but requests are still served, so the LB can notice

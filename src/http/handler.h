@@ -17,6 +17,7 @@ struct Exchange {
   int route = 0;
   int status = 0;
   int64_t click_link_id = 0;  // set by the redirect path; the click is recorded on the loop in finished()
+  int64_t click_owner_id = 0;
   std::string request_id;     // set when something (an API call, the access log) needs one
 };
 

@@ -32,7 +32,8 @@ std::optional<LinkResolver::Answer> LinkResolver::render_cached(std::string_view
   auto answer = [&](const RedirectEntry& e) {
     const int status = render_entry(e, unix_now, date_line, keep_alive, head, wants_html, out);
     if (e.kind == RedirectEntry::Kind::Missing) m.cache_negative_hits.inc();
-    return Answer{status, live_at(e, unix_now) ? e.link_id : 0};
+    const bool live = live_at(e, unix_now);
+    return Answer{status, live ? e.link_id : 0, live ? e.owner_id : 0};
   };
   if (slot.code == code && slot.expires > now) {
     m.cache_hits.inc();

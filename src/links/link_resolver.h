@@ -29,6 +29,7 @@ class LinkResolver {
   struct Answer {
     int status = 0;
     int64_t link_id = 0;  // the link to count a click for; 0 when the answer was 404 or 410
+    int64_t owner_id = 0;
   };
   // On the event loop: answers from L1 only. Returns nullopt on a miss.
   std::optional<Answer> render_cached(std::string_view code, Clock::time_point now, int64_t unix_now,

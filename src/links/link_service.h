@@ -26,6 +26,8 @@ class LinkService {
   Result<Link> create(int64_t owner_id, CreateLink request, int64_t now);
   Result<Link> get(int64_t owner_id, std::string_view code);
   Result<LinkPage> list(int64_t owner_id, std::optional<int64_t> before_id, size_t limit);
+  // Any owner's links, deleted ones included: callers filter (the leaderboard resolves its ids here).
+  Result<std::vector<Link>> by_ids(const std::vector<int64_t>& ids) { return store_->find_by_ids(ids); }
   Result<Link> update(int64_t owner_id, std::string_view code, LinkPatch patch);
   Status remove(int64_t owner_id, std::string_view code, int64_t now);
 

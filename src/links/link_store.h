@@ -25,8 +25,6 @@ struct Link {
   std::optional<int64_t> expires_at;
   bool disabled = false;
   bool deleted = false;
-  int64_t clicks = 0;
-  int64_t bots = 0;
 };
 
 struct NewLink {
@@ -52,17 +50,6 @@ struct LinkPage {
   std::optional<int64_t> next_before_id;  // pass back to continue; nullopt at the end
 };
 
-struct ClickCounts {
-  int64_t clicks = 0;
-  int64_t bots = 0;
-};
-
-struct ClickBatchTotals {
-  std::string batch_id;
-  int64_t events = 0;
-  std::vector<std::pair<int64_t, ClickCounts>> per_link;  // link id → counts
-};
-
 class LinkStore {
  public:
   virtual ~LinkStore() = default;
@@ -77,10 +64,9 @@ class LinkStore {
   // nullopt when the code is not one of the owner's live links.
   virtual Result<std::optional<Link>> update(std::string_view code, int64_t owner_id, const LinkPatch& patch) = 0;
   virtual Result<bool> remove(std::string_view code, int64_t owner_id, int64_t now) = 0;
-  // Applies the batches in one transaction: for each batch whose id was not applied before, records the
-  // id and adds its counts. Batches seen before change nothing (redelivery is harmless). Returns how many
-  // batches were newly applied. One transaction for many batches is what keeps counting cheap.
-  virtual Result<size_t> apply_click_batches(const std::vector<ClickBatchTotals>& batches) = 0;
+  // The links with these ids, deleted ones included, in the order given; unknown ids are skipped.
+  // Click counts are not here: they live in the analytics ClickStore.
+  virtual Result<std::vector<Link>> find_by_ids(const std::vector<int64_t>& ids) = 0;
 };
 
 }  // namespace shortstack::links

@@ -36,7 +36,6 @@ TEST_P(LinkStoreContract, CreateThenFindReturnsEveryField) {
   EXPECT_EQ(l.expires_at, std::optional<int64_t>(5000));
   EXPECT_FALSE(l.disabled);
   EXPECT_FALSE(l.deleted);
-  EXPECT_EQ(l.clicks, 0);
 }
 
 TEST_P(LinkStoreContract, UnknownCodeIsEmptyNotAnError) {
@@ -138,59 +137,17 @@ TEST_P(LinkStoreContract, RemovedLinkKeepsItsCodeForever) {
   EXPECT_FALSE(store->update("gone001", 1, p)->has_value()) << "a deleted link cannot be revived by PATCH";
 }
 
-TEST_P(LinkStoreContract, ClickBatchIsAppliedExactlyOnce) {
-  auto a = store->create(new_link("clk0001"));
-  auto b = store->create(new_link("clk0002"));
-  ClickBatchTotals batch{"inst-1", 5, {{a->id, {3, 1}}, {b->id, {1, 0}}}};
-  auto first = store->apply_click_batches({batch});
-  ASSERT_TRUE(first);
-  EXPECT_EQ(*first, 1u);
-  auto again = store->apply_click_batches({batch});
-  ASSERT_TRUE(again);
-  EXPECT_EQ(*again, 0u) << "a redelivered batch must be recognised";
-  EXPECT_EQ((*store->find_by_code("clk0001"))->clicks, 3);
-  EXPECT_EQ((*store->find_by_code("clk0001"))->bots, 1);
-  EXPECT_EQ((*store->find_by_code("clk0002"))->clicks, 1);
-  EXPECT_EQ((*store->find_by_code("clk0002"))->bots, 0);
-}
-
-TEST_P(LinkStoreContract, MixedNewAndRedeliveredBatchesCountOnlyTheNewOnes) {
-  auto a = store->create(new_link("mix0001"));
-  ASSERT_TRUE(store->apply_click_batches({{"seen", 2, {{a->id, {2, 0}}}}}));
-  // One call holding a redelivery, two new batches, and the same new batch twice.
-  auto applied = store->apply_click_batches({{"seen", 2, {{a->id, {2, 0}}}},
-                                             {"new-1", 3, {{a->id, {3, 0}}}},
-                                             {"new-2", 1, {{a->id, {0, 1}}}},
-                                             {"new-1", 3, {{a->id, {3, 0}}}}});
-  ASSERT_TRUE(applied);
-  EXPECT_EQ(*applied, 2u);
-  EXPECT_EQ((*store->find_by_code("mix0001"))->clicks, 5);
-  EXPECT_EQ((*store->find_by_code("mix0001"))->bots, 1);
-}
-
-TEST_P(LinkStoreContract, ClicksShowInListingsToo) {
-  auto a = store->create(new_link("lst0001", 4));
-  ASSERT_TRUE(store->apply_click_batches({{"l-1", 7, {{a->id, {7, 0}}}}}));
-  EXPECT_EQ(store->list_by_owner(4, std::nullopt, 10)->links.at(0).clicks, 7);
-}
-
-TEST_P(LinkStoreContract, ConcurrentBatchesOnOneHotLinkLoseNothing) {
-  auto link = store->create(new_link("hot0001"));
-  ASSERT_TRUE(link);
-  constexpr int kThreads = 8, kBatches = 25;
-  std::vector<std::thread> threads;
-  std::atomic<int> failures{0};
-  for (int t = 0; t < kThreads; ++t)
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < kBatches; ++i) {
-        // Every batch is delivered twice, as an at-least-once queue may do.
-        ClickBatchTotals b{"t" + std::to_string(t) + "-" + std::to_string(i), 10, {{link->id, {10, 0}}}};
-        if (!store->apply_click_batches({b}) || !store->apply_click_batches({b})) failures++;
-      }
-    });
-  for (auto& th : threads) th.join();
-  EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ((*store->find_by_code("hot0001"))->clicks, kThreads * kBatches * 10);
+TEST_P(LinkStoreContract, FindByIdsReturnsThoseLinksInTheOrderAsked) {
+  auto a = store->create(new_link("ids0001"));
+  auto b = store->create(new_link("ids0002"));
+  ASSERT_TRUE(store->remove("ids0002", 1, 2000));
+  auto found = store->find_by_ids({b->id, 999'999, a->id});
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->size(), 2u);
+  EXPECT_EQ((*found)[0].code, "ids0002");
+  EXPECT_TRUE((*found)[0].deleted);
+  EXPECT_EQ((*found)[1].code, "ids0001");
+  EXPECT_TRUE(store->find_by_ids({})->empty());
 }
 
 TEST_P(LinkStoreContract, ConcurrentCreatesAreAllDurableAndDistinct) {

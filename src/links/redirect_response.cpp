@@ -89,6 +89,7 @@ RedirectEntry make_redirect_entry(const Link& link) {
   e.kind = RedirectEntry::Kind::Redirect;
   e.status = static_cast<uint16_t>(link.redirect);
   e.link_id = link.id;
+  e.owner_id = link.owner_id;
   e.expires_at = link.expires_at.value_or(0);
   e.url = link.url;  // validated at write time: no CR, LF or controls can be in it
   if (std::string escaped = html_escape(link.url); escaped != link.url) e.escaped_url = std::move(escaped);
@@ -96,7 +97,11 @@ RedirectEntry make_redirect_entry(const Link& link) {
 }
 
 RedirectEntry missing_entry() { return RedirectEntry{}; }
-RedirectEntry gone_entry() { return RedirectEntry{RedirectEntry::Kind::Gone, 0, 0, 0, {}, {}}; }
+RedirectEntry gone_entry() {
+  RedirectEntry e;
+  e.kind = RedirectEntry::Kind::Gone;
+  return e;
+}
 
 int render_entry(const RedirectEntry& e, int64_t now, std::string_view date_line, bool keep_alive, bool head,
                   bool wants_html, std::string& out) {

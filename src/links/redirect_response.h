@@ -17,6 +17,7 @@ struct RedirectEntry {
   Kind kind = Kind::Missing;
   uint16_t status = 0;
   int64_t link_id = 0;
+  int64_t owner_id = 0;     // carried so a click can be credited to its owner's leaderboard
   int64_t expires_at = 0;   // 0: never
   std::string url;          // exactly as stored: the Location header, byte for byte
   std::string escaped_url;  // the HTML-escaped form for the body, only when it differs from url

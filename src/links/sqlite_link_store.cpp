@@ -21,15 +21,12 @@ Link read_link(const Stmt& s) {
   l.expires_at = s.optional_int64(8);
   l.disabled = s.int64(9) != 0;
   l.deleted = !s.is_null(10);
-  l.clicks = s.int64(11);
-  l.bots = s.int64(12);
   return l;
 }
 
 #define SELECT_LINKS                                                                                 \
   "SELECT l.id, l.code, l.owner_id, l.bucket, l.url, l.redirect, l.created_at, l.updated_at, l.expires_at, " \
-  "l.disabled, l.deleted_at, COALESCE(c.clicks, 0), COALESCE(c.bots, 0) FROM links l "                  \
-  "LEFT JOIN link_clicks c ON c.link_id = l.id "
+  "l.disabled, l.deleted_at FROM links l "
 
 Result<std::optional<Link>> select_by_code(SqliteConn& c, std::string_view code) {
   SHORTSTACK_PREPARE(q, c, SELECT_LINKS "WHERE l.code = ?");
@@ -123,35 +120,17 @@ Result<bool> SqliteLinkStore::remove(std::string_view code, int64_t owner_id, in
   });
 }
 
-Result<size_t> SqliteLinkStore::apply_click_batches(const std::vector<ClickBatchTotals>& batches) {
-  return db_->write<size_t>([&batches](SqliteConn& c) -> Result<size_t> {
-    SHORTSTACK_PREPARE(mark, c,
-                       "INSERT INTO click_batches(batch_id, applied_at, events) VALUES(?, strftime('%s','now'), ?) "
-                       "ON CONFLICT DO NOTHING");
-    // Sum the new batches first, so a link clicked in many batches costs one upsert.
-    std::unordered_map<int64_t, ClickCounts> sums;
-    size_t applied = 0;
-    for (const ClickBatchTotals& b : batches) {
-      mark.bind(1, b.batch_id).bind(2, b.events);
-      if (auto st = mark.run(); !st) return st.error();
-      mark.reset();
-      if (sqlite3_changes(c.raw()) == 0) continue;  // applied before
-      ++applied;
-      for (const auto& [link_id, counts] : b.per_link) {
-        auto& s = sums[link_id];
-        s.clicks += counts.clicks;
-        s.bots += counts.bots;
-      }
+Result<std::vector<Link>> SqliteLinkStore::find_by_ids(const std::vector<int64_t>& ids) {
+  return db_->read([&ids](SqliteConn& c) -> Result<std::vector<Link>> {
+    SHORTSTACK_PREPARE(q, c, SELECT_LINKS "WHERE l.id = ?");
+    std::vector<Link> out;
+    for (int64_t id : ids) {
+      q.bind(1, id);
+      if (q.step()) out.push_back(read_link(q));
+      else if (q.failed()) return q.error();
+      q.reset();
     }
-    SHORTSTACK_PREPARE(add, c,
-                       "INSERT INTO link_clicks(link_id, clicks, bots) VALUES(?, ?, ?) ON CONFLICT(link_id) DO UPDATE "
-                       "SET clicks = clicks + excluded.clicks, bots = bots + excluded.bots");
-    for (const auto& [link_id, counts] : sums) {
-      add.bind(1, link_id).bind(2, counts.clicks).bind(3, counts.bots);
-      if (auto st = add.run(); !st) return st.error();
-      add.reset();
-    }
-    return applied;
+    return out;
   });
 }
 

@@ -15,7 +15,7 @@ class SqliteLinkStore final : public LinkStore {
   Status scan_recent(size_t limit, const std::function<void(const Link&)>& visit) override;
   Result<std::optional<Link>> update(std::string_view code, int64_t owner_id, const LinkPatch& patch) override;
   Result<bool> remove(std::string_view code, int64_t owner_id, int64_t now) override;
-  Result<size_t> apply_click_batches(const std::vector<ClickBatchTotals>& batches) override;
+  Result<std::vector<Link>> find_by_ids(const std::vector<int64_t>& ids) override;
 
  private:
   std::shared_ptr<store::SqliteDb> db_;

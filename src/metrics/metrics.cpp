@@ -37,7 +37,7 @@ inline void bump(std::atomic<uint64_t>& a, uint64_t n = 1) {
 
 std::string_view route_name(int route) {
   static constexpr std::array<std::string_view, kRouteCount> kNames = {"redirect", "api_auth", "api_me",  "api_keys",
-                                                                        "api_links", "admin",  "other"};
+                                                                        "api_links", "api_stats", "admin",  "other"};
   return route >= 0 && route < kRouteCount ? kNames[static_cast<size_t>(route)] : "other";
 }
 
@@ -146,9 +146,16 @@ std::string Registry::render() const {
   counter("shortstack_cache_misses_total", "Redirect cache (L1) misses.", cache_misses);
   counter("shortstack_cache_negative_hits_total", "L1 hits on cached unknown codes.", cache_negative_hits);
   counter("shortstack_clicks_recorded_total", "Click events appended to the per-loop buffers.", clicks_recorded);
+  counter("shortstack_click_batches_created_total", "Click batches made from the loops' buffers.",
+          click_batches_created);
   counter("shortstack_click_batches_published_total", "Click batches handed to the queue.", click_batches_published);
   counter("shortstack_click_batches_applied_total", "Click batches applied to the store.", click_batches_applied);
   counter("shortstack_click_batches_duplicate_total", "Redelivered click batches skipped.", click_batches_duplicate);
+  counter("shortstack_click_events_applied_total", "Click events (humans and bots) added to the rollups.",
+          click_events_applied);
+  counter("shortstack_click_spool_syncs_total", "Group fdatasyncs of the click spool.", click_spool_syncs);
+  counter("shortstack_click_spool_errors_total", "Spool writes that failed; those batches had no crash guarantee.",
+          click_spool_errors);
   out += "# HELP shortstack_store_duration_seconds Store call latency.\n";
   out += "# TYPE shortstack_store_duration_seconds histogram\n";
   store_read_latency.render(out, "shortstack_store_duration_seconds", "op=\"read\"");

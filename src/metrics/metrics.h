@@ -13,7 +13,7 @@
 
 namespace shortstack::metrics {
 
-enum Route : int { kRedirect, kApiAuth, kApiMe, kApiKeys, kApiLinks, kAdmin, kOther, kRouteCount };
+enum Route : int { kRedirect, kApiAuth, kApiMe, kApiKeys, kApiLinks, kApiStats, kAdmin, kOther, kRouteCount };
 std::string_view route_name(int route);
 
 // Bucket bounds in seconds, shared by every histogram here.
@@ -49,6 +49,7 @@ class Registry {
   void observe_request(int route, int status, double seconds);
   Counter cache_hits, cache_misses, cache_negative_hits;
   Counter clicks_recorded, click_batches_published, click_batches_applied, click_batches_duplicate;
+  Counter click_spool_syncs, click_spool_errors, click_events_applied, click_batches_created;
   Histogram store_read_latency, store_write_latency;
 
   void add_gauge(std::string name, std::string help, std::function<double()> read);

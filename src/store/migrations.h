@@ -10,6 +10,7 @@ struct Migration {
   const char* sql;
 };
 
-const std::vector<Migration>& sqlite_migrations();
+const std::vector<Migration>& sqlite_migrations();            // accounts, sessions, links
+const std::vector<Migration>& analytics_sqlite_migrations();  // click rollups (analytics.db)
 
 }  // namespace shortstack::store

@@ -50,6 +50,11 @@ class Stmt {
   std::optional<int64_t> optional_int64(int col) const {
     return is_null(col) ? std::nullopt : std::optional<int64_t>(int64(col));
   }
+  // Valid until the statement steps again or is reset.
+  std::string_view blob(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(s_, col));
+    return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(s_, col))) : std::string_view();
+  }
   std::string text(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
     return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, col))) : std::string();

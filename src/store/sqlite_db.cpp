@@ -41,11 +41,11 @@ Result<int> SqliteDb::schema_version() {
   });
 }
 
-Result<int> SqliteDb::migrate() {
+Result<int> SqliteDb::migrate(const std::vector<Migration>& migrations) {
   auto current = schema_version();
   if (!current) return current.error();
   int applied = 0;
-  for (const Migration& m : sqlite_migrations()) {
+  for (const Migration& m : migrations) {
     if (m.version <= *current) continue;
     // Each migration commits on its own, with its version row, so a failure leaves a known version.
     auto r = write<int>([&m](SqliteConn& c) -> Result<int> {

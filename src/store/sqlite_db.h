@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/migrations.h"
 #include "store/sqlite_conn.h"
 
 namespace shortstack::store {
@@ -31,8 +32,8 @@ class SqliteDb {
   static Result<std::shared_ptr<SqliteDb>> open(const std::string& path) { return open(path, Options{}); }
   ~SqliteDb();
 
-  // Applies the embedded migrations that are not yet applied; returns how many it applied.
-  Result<int> migrate();
+  // Applies those of `migrations` (one of store/migrations.h's sets) not yet applied; returns how many.
+  Result<int> migrate(const std::vector<Migration>& migrations);
   Result<int> schema_version();
 
   template <class F>

@@ -45,6 +45,14 @@ struct Request {
   }
 };
 
+// A desktop Firefox: what a person following a link sends. Requests without a User-Agent count as bots.
+inline constexpr const char* kBrowserUserAgent =
+    "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
+// GET `path` as that browser would.
+inline Request browser_get(std::string path) {
+  return Request{"GET", std::move(path), "", {{"User-Agent", kBrowserUserAgent}}};
+}
+
 std::string render_request(const Request& r);
 // One request on a fresh connection.
 HttpResult http(int port, const Request& r);

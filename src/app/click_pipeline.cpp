@@ -1,0 +1,97 @@
+#include "app/click_pipeline.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "analytics/sqlite_click_store.h"
+#include "core/crypto.h"
+#include "log/log.h"
+
+namespace shortstack::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return internal_error("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Result<std::shared_ptr<const analytics::UserAgentClassifier>> classifier_for(const config::Config& c) {
+  if (c.clicks.bots_file.empty()) return analytics::UserAgentClassifier::builtin();
+  auto text = read_file(c.clicks.bots_file);
+  if (!text) return text.error();
+  auto classifier = std::make_shared<const analytics::UserAgentClassifier>(*text);
+  log::info("bots_file_loaded", {{"path", c.clicks.bots_file}, {"fragments", static_cast<int64_t>(classifier->bot_fragments())}});
+  return std::shared_ptr<const analytics::UserAgentClassifier>(classifier);
+}
+
+}  // namespace
+
+Result<std::string> visitor_secret(const config::Config& c) {
+  if (!c.clicks.visitor_secret.empty()) return c.clicks.visitor_secret;
+  const std::string path = (fs::path(c.storage.data_dir) / "visitor.secret").string();
+  if (fs::exists(path)) {
+    auto text = read_file(path);
+    if (!text) return text.error();
+    if (text->size() < 16) return internal_error(path + " is shorter than 16 bytes; delete it to make a new one");
+    return *text;
+  }
+  const std::string secret = new_secret_token();
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return internal_error("cannot create " + path);
+  const bool written = ::write(fd, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written) return internal_error("cannot write " + path);
+  return secret;
+}
+
+Result<std::unique_ptr<ClickPipeline>> ClickPipeline::build(const config::Config& c,
+                                                            std::shared_ptr<store::SqliteDb> analytics_db,
+                                                            std::shared_ptr<queue::Queue> queue, size_t loops) {
+  auto secret = visitor_secret(c);
+  if (!secret) return secret.error();
+  auto classifier = classifier_for(c);
+  if (!classifier) return classifier.error();
+  auto p = std::make_unique<ClickPipeline>();
+  p->store_ = std::make_shared<analytics::SqliteClickStore>(std::move(analytics_db));
+  p->recorder_ = std::make_shared<clicks::ClickRecorder>(queue, loops, *secret);
+  if (c.clicks.spool) {
+    clicks::ClickSpool::Options o;
+    o.dir = (fs::path(c.storage.data_dir) / "spool").string();
+    o.sync_interval = std::chrono::milliseconds(c.clicks.spool_sync_ms);
+    auto spool = clicks::ClickSpool::open(o, queue);
+    if (!spool) return spool.error();
+    p->spool_ = *spool;
+    p->recorder_->use_spool(p->spool_);
+  }
+  clicks::ClickAggregator::Options ao;
+  ao.interval = std::chrono::milliseconds(c.clicks.aggregate_interval_ms);
+  ao.classifier = *classifier;
+  ao.spool = p->spool_;
+  p->aggregator_ = std::make_unique<clicks::ClickAggregator>(std::move(queue), p->store_, std::move(ao));
+  return p;
+}
+
+Status ClickPipeline::start() {
+  if (spool_) {
+    if (auto replayed = spool_->recover(); !replayed) return replayed.error();
+    spool_->start();
+  }
+  aggregator_->start();
+  return ok_status();
+}
+
+void ClickPipeline::drain() {
+  if (spool_) spool_->flush_and_stop();
+  aggregator_->drain_and_stop();
+}
+
+}  // namespace shortstack::app

@@ -1,0 +1,39 @@
+#pragma once
+// The click path as the configuration chooses it: recorder (per loop) → spool (fsynced) → queue →
+// aggregator → ClickStore. Built here so serve() reads as the life cycle it is.
+#include <memory>
+
+#include "analytics/click_store.h"
+#include "clicks/click_aggregator.h"
+#include "clicks/click_recorder.h"
+#include "clicks/click_spool.h"
+#include "config/config.h"
+#include "queue/queue.h"
+#include "store/sqlite_db.h"
+
+namespace shortstack::app {
+
+class ClickPipeline {
+ public:
+  static Result<std::unique_ptr<ClickPipeline>> build(const config::Config& c, std::shared_ptr<store::SqliteDb> analytics_db,
+                                                      std::shared_ptr<queue::Queue> queue, size_t loops);
+  // Replays what an earlier process left in the spool, then starts the spool and aggregator threads.
+  Status start();
+  // After every loop has flushed its buffer for the last time: everything reaches the store.
+  void drain();
+
+  const std::shared_ptr<clicks::ClickRecorder>& recorder() const { return recorder_; }
+  const std::shared_ptr<analytics::ClickStore>& store() const { return store_; }
+
+ private:
+  std::shared_ptr<analytics::ClickStore> store_;
+  std::shared_ptr<clicks::ClickRecorder> recorder_;
+  std::shared_ptr<clicks::ClickSpool> spool_;
+  std::unique_ptr<clicks::ClickAggregator> aggregator_;
+};
+
+// The secret keying visitor hashes: the configured one, else the one kept in <data_dir>/visitor.secret
+// (created with mode 0600 on first start).
+Result<std::string> visitor_secret(const config::Config& c);
+
+}  // namespace shortstack::app
