@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "clicks/click_spool.h"
+#include "core/thread_name.h"
 #include "core/time_format.h"
 #include "log/log.h"
 #include "metrics/metrics.h"
@@ -63,6 +64,7 @@ ClickAggregator::~ClickAggregator() {
 
 void ClickAggregator::start() {
   thread_ = std::thread([this] {
+    name_this_thread("click-aggregate");
     std::unique_lock lock(mu_);
     while (!stop_) {
       lock.unlock();

@@ -12,6 +12,7 @@
 
 #include "clicks/click_batch.h"
 #include "core/siphash.h"
+#include "core/thread_name.h"
 #include "log/log.h"
 #include "metrics/metrics.h"
 
@@ -137,7 +138,10 @@ Result<size_t> ClickSpool::recover() {
 }
 
 void ClickSpool::start() {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("click-spool");
+    run();
+  });
 }
 
 void ClickSpool::append(std::string batch_id, std::string payload) {

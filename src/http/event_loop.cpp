@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <future>
 
+#include "core/thread_name.h"
 #include "core/time_format.h"
 
 namespace shortstack::http {
@@ -41,7 +42,10 @@ void EventLoop::schedule_tick() {
 
 void EventLoop::start() {
   update_date();
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("loop-" + std::to_string(index_));
+    run();
+  });
 }
 
 void EventLoop::run() {

@@ -1,7 +1,9 @@
 #include "store/sqlite_db.h"
 
 #include <chrono>
+#include <filesystem>
 
+#include "core/thread_name.h"
 #include "core/time_format.h"
 #include "log/log.h"
 #include "metrics/metrics.h"
@@ -17,7 +19,10 @@ Result<std::shared_ptr<SqliteDb>> SqliteDb::open(const std::string& path, Option
 
 SqliteDb::SqliteDb(std::string path, Options options, std::unique_ptr<SqliteConn> writer)
     : path_(std::move(path)), options_(options), writer_conn_(std::move(writer)) {
-  writer_ = std::thread([this] { writer_loop(); });
+  writer_ = std::thread([this] {
+    name_this_thread("sqlite-" + std::filesystem::path(path_).stem().string());
+    writer_loop();
+  });
 }
 
 SqliteDb::~SqliteDb() {
