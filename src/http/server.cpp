@@ -203,7 +203,10 @@ uint16_t Listener::start() {
     impl_->acceptors[i] = std::make_unique<tcp::acceptor>(impl_->bind(loop, port));
     port = impl_->acceptors[i]->local_endpoint().port();  // the others join the first one's port
     asio::co_spawn(loop.io(), impl_->accept_loop(loop, *impl_->acceptors[i]), asio::detached);
-    loop.on_tick([impl = impl_.get(), &loop] { impl->sweep(loop); });
+    // Timeouts need 100 ms resolution, not the tick's 20 ms: walking every connection is not free.
+    loop.on_tick([impl = impl_.get(), &loop, ticks = 0]() mutable {
+      if (++ticks % 5 == 0) impl->sweep(loop);
+    });
   }
   return port;
 }
