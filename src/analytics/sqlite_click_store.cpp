@@ -36,29 +36,58 @@ Result<HourRollup> read_rollup(const Stmt& s, int first_col) {
   return r;
 }
 
-// Adds `delta` to the stored row (or creates it): the breakdown and the sketch merge in C++, so this
-// is a read and a write of one row.
+// SQL functions for the upsert below, so that adding to a row is one statement and one B-tree
+// descent: the stored breakdown or sketch and the round's are merged inside SQLite.
+void merge_breakdown_sql(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto text = [](sqlite3_value* v) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
+    return std::string_view(p ? p : "", static_cast<size_t>(sqlite3_value_bytes(v)));
+  };
+  auto stored = HourRollup::decode_breakdown(text(argv[0]));
+  auto added = HourRollup::decode_breakdown(text(argv[1]));
+  if (!stored || !added) return sqlite3_result_error(ctx, "corrupt click breakdown", -1);
+  HourRollup r;
+  r.breakdown = std::move(*stored);
+  for (const BreakdownEntry& e : *added) r.add_to(e.dimension, e.key, e.clicks);
+  const std::string out = r.encode_breakdown();
+  sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+}
+
+void merge_visitors_sql(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto bytes = [](sqlite3_value* v) {
+    const auto* p = static_cast<const char*>(sqlite3_value_blob(v));
+    return std::string_view(p ? p : "", static_cast<size_t>(sqlite3_value_bytes(v)));
+  };
+  auto stored = VisitorSketch::decode(bytes(argv[0]));
+  auto added = VisitorSketch::decode(bytes(argv[1]));
+  if (!stored || !added) return sqlite3_result_error(ctx, "corrupt visitor sketch", -1);
+  stored->merge(*added);
+  const std::string out = stored->encode();
+  sqlite3_result_blob(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+}
+
+Status register_merge_functions(SqliteConn& c) {
+  const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+  if (sqlite3_create_function_v2(c.raw(), "ss_merge_breakdown", 2, flags, nullptr, merge_breakdown_sql, nullptr,
+                                 nullptr, nullptr) != SQLITE_OK ||
+      sqlite3_create_function_v2(c.raw(), "ss_merge_visitors", 2, flags, nullptr, merge_visitors_sql, nullptr,
+                                 nullptr, nullptr) != SQLITE_OK)
+    return c.last_error();
+  return ok_status();
+}
+
+// Adds `delta` to the stored row, or creates it.
 Status add_to_hour(SqliteConn& c, const LinkHour& at, const HourRollup& delta) {
   auto slot = slot_of(at.link_id, at.hour);
   if (!slot) return slot.error();
-  HourRollup merged;
-  {
-    SHORTSTACK_PREPARE(q, c, "SELECT owner_id, clicks, bots, breakdown, visitors FROM click_hours WHERE slot = ?");
-    q.bind(1, *slot);
-    if (q.step()) {
-      auto stored = read_rollup(q, 0);
-      if (!stored) return stored.error();
-      merged = std::move(*stored);
-    } else if (q.failed()) {
-      return q.error();
-    }
-  }
-  merged.merge(delta);
   SHORTSTACK_PREPARE(w, c,
-                     "INSERT OR REPLACE INTO click_hours(slot, link_id, hour, owner_id, clicks, bots, breakdown, "
-                     "visitors) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
-  w.bind(1, *slot).bind(2, at.link_id).bind(3, at.hour).bind(4, merged.owner_id).bind(5, merged.clicks);
-  w.bind(6, merged.bots).bind(7, merged.encode_breakdown()).bind_blob(8, merged.visitors.encode());
+                     "INSERT INTO click_hours(slot, link_id, hour, owner_id, clicks, bots, breakdown, visitors) "
+                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(slot) DO UPDATE SET "
+                     "clicks = clicks + excluded.clicks, bots = bots + excluded.bots, "
+                     "breakdown = ss_merge_breakdown(breakdown, excluded.breakdown), "
+                     "visitors = ss_merge_visitors(visitors, excluded.visitors)");
+  w.bind(1, *slot).bind(2, at.link_id).bind(3, at.hour).bind(4, delta.owner_id).bind(5, delta.clicks);
+  w.bind(6, delta.bots).bind(7, delta.encode_breakdown()).bind_blob(8, delta.visitors.encode());
   return w.run();
 }
 
@@ -83,6 +112,8 @@ Result<bool> mark_new(SqliteConn& c, const BatchRollups& b) {
 
 Result<size_t> SqliteClickStore::apply(const std::vector<BatchRollups>& batches) {
   return db_->write<size_t>([&batches](SqliteConn& c) -> Result<size_t> {
+    // Per connection, and cheap: registering on every round needs no state to say it was done.
+    if (auto st = register_merge_functions(c); !st) return st.error();
     // Merge the new batches first, so a link-hour clicked in many batches costs one row write.
     Rollups merged;
     size_t applied = 0;
