@@ -31,8 +31,8 @@ class FixedStore final : public shortstack::links::LinkStore {
     return std::optional<Link>();
   }
   shortstack::Result<bool> remove(std::string_view, int64_t, int64_t) override { return false; }
-  shortstack::Result<size_t> apply_click_batches(const std::vector<shortstack::links::ClickBatchTotals>&) override {
-    return size_t{0};
+  shortstack::Result<std::vector<Link>> find_by_ids(const std::vector<int64_t>&) override {
+    return std::vector<Link>{};
   }
 };
 

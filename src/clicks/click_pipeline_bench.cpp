@@ -1,0 +1,87 @@
+// The click path's own costs: recording on the event loop, and the aggregator's work per event
+// (decode, classify, roll up, apply to the SQLite analytics store).
+#include <benchmark/benchmark.h>
+
+#include <random>
+
+#include "analytics/sqlite_click_store.h"
+#include "clicks/click_aggregator.h"
+#include "clicks/click_recorder.h"
+#include "queue/memory_queue.h"
+#include "testing/sqlite_temp.h"
+
+namespace {
+
+using namespace shortstack;
+
+constexpr int64_t kNow = 1'795'310'580;
+constexpr const char* kAgents[] = {
+    "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 "
+    "Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.144 Mobile "
+    "Safari/537.36",
+    "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+};
+
+// One click as the redirect path records it (browser UA, referrer, country), flushed every 1,000.
+void BM_RecordClick(benchmark::State& state) {
+  auto queue = std::make_shared<queue::MemoryQueue>();
+  clicks::ClickRecorder recorder(queue, 1, "bench-secret-0123456789");
+  size_t n = 0;
+  for (auto _ : state) {
+    recorder.record(0, {1, 1, "198.51.100.23", kAgents[n % 3], "https://news.example/story", "DE"}, kNow);
+    if (++n % 1000 == 0) {
+      state.PauseTiming();
+      recorder.flush(0);
+      (void)queue->fetch(clicks::kClickSubject, 10, std::chrono::milliseconds(0));  // keep the queue from growing
+      state.ResumeTiming();
+    }
+  }
+}
+BENCHMARK(BM_RecordClick);
+
+// A batch of 4,096 events over `links` links, as one loop's 100 ms at ~40k redirects/s.
+std::string batch_payload(int64_t links, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  clicks::ClickBatch b;
+  b.id = "bench-" + std::to_string(seed);
+  for (const char* a : kAgents) b.strings.push_back(a);
+  b.strings.push_back("news.example");
+  for (int i = 0; i < 4096; ++i)
+    b.events.push_back({static_cast<int64_t>(rng() % static_cast<uint64_t>(links)) + 1, 1, kNow, rng(),
+                        static_cast<uint32_t>(1 + rng() % 5), static_cast<uint32_t>(rng() % 2 ? 6 : 0), {'D', 'E'}});
+  return clicks::encode_batch(b);
+}
+
+// Decode + classify + roll up, per event (state.range(0) = distinct links).
+void BM_RollupBatch(benchmark::State& state) {
+  const std::string payload = batch_payload(state.range(0), 1);
+  const auto classifier = analytics::UserAgentClassifier::builtin();
+  for (auto _ : state) {
+    auto b = clicks::decode_batch(payload);
+    benchmark::DoNotOptimize(clicks::rollup_batch(*b, *classifier));
+  }
+  state.SetItemsProcessed(state.iterations() * 4096);
+}
+BENCHMARK(BM_RollupBatch)->Arg(1)->Arg(100'000);
+
+// The aggregator's whole round into a real SQLite analytics.db: 10 batches (~41k events) per round,
+// the way one second of traffic at ~40k clicks/s arrives.
+void BM_AggregatorRound(benchmark::State& state) {
+  auto store = std::make_shared<analytics::SqliteClickStore>(testing::temp_analytics_db());
+  auto queue = std::make_shared<queue::MemoryQueue>();
+  clicks::ClickAggregator aggregator(queue, store);
+  uint64_t seed = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    for (int i = 0; i < 10; ++i) (void)queue->publish(clicks::kClickSubject, batch_payload(state.range(0), ++seed));
+    state.ResumeTiming();
+    benchmark::DoNotOptimize(aggregator.run_once(std::chrono::milliseconds(0)));
+  }
+  state.SetItemsProcessed(state.iterations() * 10 * 4096);
+}
+BENCHMARK(BM_AggregatorRound)->Arg(1)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
