@@ -50,6 +50,7 @@ void HourRollup::add_to(Dimension d, std::string_view key, int64_t n) {
 void HourRollup::add_human(std::string_view referrer, std::string_view country, std::string_view device,
                            std::string_view browser, std::string_view os, uint64_t visitor, int64_t n) {
   clicks += n;
+  if (breakdown.empty()) breakdown.reserve(std::size(kDimensions));
   add_to(Dimension::Referrer, referrer, n);
   add_to(Dimension::Country, country, n);
   add_to(Dimension::Device, device, n);
@@ -59,6 +60,10 @@ void HourRollup::add_human(std::string_view referrer, std::string_view country, 
 }
 
 void HourRollup::merge(const HourRollup& other) {
+  if (clicks == 0 && bots == 0 && breakdown.empty() && visitors.empty()) {
+    *this = other;  // the common case while merging a round: the first sighting of a link-hour
+    return;
+  }
   if (owner_id == 0) owner_id = other.owner_id;
   clicks += other.clicks;
   bots += other.bots;

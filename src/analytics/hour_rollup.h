@@ -3,7 +3,7 @@
 // Humans are broken down by dimension; bots are only counted.
 #include <compare>
 #include <cstdint>
-#include <map>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,7 +52,15 @@ struct LinkHour {
   auto operator<=>(const LinkHour&) const = default;
 };
 
-using Rollups = std::map<LinkHour, HourRollup>;
+struct LinkHourHash {
+  size_t operator()(const LinkHour& k) const {
+    return std::hash<uint64_t>{}(static_cast<uint64_t>(k.link_id) * 0x9E3779B97F4A7C15ULL ^ static_cast<uint64_t>(k.hour));
+  }
+};
+
+// Hashed, not ordered: a round over clicks spread across a million links builds tens of thousands of
+// entries, and a tree's pointer chasing was a visible part of the aggregator's cost.
+using Rollups = std::unordered_map<LinkHour, HourRollup, LinkHourHash>;
 
 // One click batch's effect, kept apart until the store knows whether the batch is new.
 struct BatchRollups {
