@@ -43,6 +43,9 @@ class ClickStore {
   virtual Result<std::vector<TopLink>> top(int64_t owner_id, int64_t from_hour, size_t limit) = 0;
   // Forgets batch ids applied before `before_unix`; redelivery older than that is no longer detected.
   virtual Result<size_t> forget_batches_before(int64_t before_unix) = 0;
+  // Background upkeep the backend needs (the SQLite one folds its deltas when due); the aggregator
+  // calls it after every round, also when no clicks came.
+  virtual Status housekeeping() { return ok_status(); }
 };
 
 }  // namespace shortstack::analytics

@@ -1,103 +1,18 @@
 #include "analytics/sqlite_click_store.h"
 
+#include <map>
+#include <optional>
+
+#include "analytics/sqlite_rollup_sql.h"
 #include "core/time_format.h"
+#include "log/log.h"
 
 namespace shortstack::analytics {
 namespace {
 
 using store::SqliteConn;
 using store::Stmt;
-
-// A link's hours are one integer key: link id in the high bits, hours since 2020 in the low 20 bits
-// (119 years). Rows of one link are then adjacent, a range scan reads them in order, and the table is a
-// plain rowid B-tree — no second index to update per round, and rows with a full visitor sketch
-// (~1.1 KiB) stay on their leaf page instead of spilling to overflow pages as they would in a
-// WITHOUT ROWID table.
-constexpr int64_t kHourBits = 20;
-constexpr int64_t kFirstHour = 438'288;  // 2020-01-01T00:00:00Z / 3600
-
-Result<int64_t> slot_of(int64_t link_id, int64_t hour) {
-  const int64_t offset = hour - kFirstHour;
-  if (offset < 0 || offset >= (int64_t{1} << kHourBits) || link_id <= 0 || link_id >= (int64_t{1} << 42))
-    return make_error(400, "bad_click_hour", "click hour or link id out of range");
-  return (link_id << kHourBits) | offset;
-}
-
-Result<HourRollup> read_rollup(const Stmt& s, int first_col) {
-  HourRollup r;
-  r.owner_id = s.int64(first_col);
-  r.clicks = s.int64(first_col + 1);
-  r.bots = s.int64(first_col + 2);
-  auto breakdown = HourRollup::decode_breakdown(s.text(first_col + 3));
-  auto visitors = VisitorSketch::decode(s.blob(first_col + 4));
-  if (!breakdown || !visitors) return make_error(500, "corrupt_rollup", "stored click rollup does not decode");
-  r.breakdown = std::move(*breakdown);
-  r.visitors = std::move(*visitors);
-  return r;
-}
-
-// SQL functions for the upsert below, so that adding to a row is one statement and one B-tree
-// descent: the stored breakdown or sketch and the round's are merged inside SQLite.
-void merge_breakdown_sql(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  auto text = [](sqlite3_value* v) {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
-    return std::string_view(p ? p : "", static_cast<size_t>(sqlite3_value_bytes(v)));
-  };
-  auto stored = HourRollup::decode_breakdown(text(argv[0]));
-  auto added = HourRollup::decode_breakdown(text(argv[1]));
-  if (!stored || !added) return sqlite3_result_error(ctx, "corrupt click breakdown", -1);
-  HourRollup r;
-  r.breakdown = std::move(*stored);
-  for (const BreakdownEntry& e : *added) r.add_to(e.dimension, e.key, e.clicks);
-  const std::string out = r.encode_breakdown();
-  sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
-}
-
-void merge_visitors_sql(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  auto bytes = [](sqlite3_value* v) {
-    const auto* p = static_cast<const char*>(sqlite3_value_blob(v));
-    return std::string_view(p ? p : "", static_cast<size_t>(sqlite3_value_bytes(v)));
-  };
-  auto stored = VisitorSketch::decode(bytes(argv[0]));
-  auto added = VisitorSketch::decode(bytes(argv[1]));
-  if (!stored || !added) return sqlite3_result_error(ctx, "corrupt visitor sketch", -1);
-  stored->merge(*added);
-  const std::string out = stored->encode();
-  sqlite3_result_blob(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
-}
-
-Status register_merge_functions(SqliteConn& c) {
-  const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
-  if (sqlite3_create_function_v2(c.raw(), "ss_merge_breakdown", 2, flags, nullptr, merge_breakdown_sql, nullptr,
-                                 nullptr, nullptr) != SQLITE_OK ||
-      sqlite3_create_function_v2(c.raw(), "ss_merge_visitors", 2, flags, nullptr, merge_visitors_sql, nullptr,
-                                 nullptr, nullptr) != SQLITE_OK)
-    return c.last_error();
-  return ok_status();
-}
-
-// Adds `delta` to the stored row, or creates it.
-Status add_to_hour(SqliteConn& c, const LinkHour& at, const HourRollup& delta) {
-  auto slot = slot_of(at.link_id, at.hour);
-  if (!slot) return slot.error();
-  SHORTSTACK_PREPARE(w, c,
-                     "INSERT INTO click_hours(slot, link_id, hour, owner_id, clicks, bots, breakdown, visitors) "
-                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(slot) DO UPDATE SET "
-                     "clicks = clicks + excluded.clicks, bots = bots + excluded.bots, "
-                     "breakdown = ss_merge_breakdown(breakdown, excluded.breakdown), "
-                     "visitors = ss_merge_visitors(visitors, excluded.visitors)");
-  w.bind(1, *slot).bind(2, at.link_id).bind(3, at.hour).bind(4, delta.owner_id).bind(5, delta.clicks);
-  w.bind(6, delta.bots).bind(7, delta.encode_breakdown()).bind_blob(8, delta.visitors.encode());
-  return w.run();
-}
-
-Status add_to_totals(SqliteConn& c, int64_t link_id, const LinkTotals& t) {
-  SHORTSTACK_PREPARE(w, c,
-                     "INSERT INTO link_totals(link_id, clicks, bots) VALUES(?, ?, ?) ON CONFLICT(link_id) DO UPDATE "
-                     "SET clicks = clicks + excluded.clicks, bots = bots + excluded.bots");
-  w.bind(1, link_id).bind(2, t.clicks).bind(3, t.bots);
-  return w.run();
-}
+using Clock = std::chrono::steady_clock;
 
 // Records the batch id; false when it was applied before.
 Result<bool> mark_new(SqliteConn& c, const BatchRollups& b) {
@@ -108,73 +23,245 @@ Result<bool> mark_new(SqliteConn& c, const BatchRollups& b) {
   return sqlite3_changes(c.raw()) > 0;
 }
 
+// One link-hour's delta, encoded and ready to append.
+struct DeltaRow {
+  LinkHour at;
+  int64_t slot, owner_id, clicks, bots;
+  std::string breakdown, visitors;
+};
+
+Result<std::vector<DeltaRow>> delta_rows(const Rollups& rollups) {
+  std::vector<DeltaRow> rows;
+  rows.reserve(rollups.size());
+  for (const auto& [at, r] : rollups) {
+    auto slot = slot_of(at.link_id, at.hour);
+    if (!slot) return slot.error();
+    rows.push_back({at, *slot, r.owner_id, r.clicks, r.bots, r.encode_breakdown(), r.visitors.encode()});
+  }
+  return rows;
+}
+
+Rollups merge_all(const std::vector<const BatchRollups*>& batches) {
+  Rollups merged;
+  for (const BatchRollups* b : batches)
+    for (const auto& [at, rollup] : b->rollups) merged[at].merge(rollup);
+  return merged;
+}
+
+// Appends one link-hour's delta; returns its seq.
+Result<int64_t> append_delta(SqliteConn& c, const DeltaRow& d) {
+  SHORTSTACK_PREPARE(w, c,
+                     "INSERT INTO click_deltas(slot, link_id, hour, owner_id, clicks, bots, breakdown, visitors) "
+                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+  w.bind(1, d.slot).bind(2, d.at.link_id).bind(3, d.at.hour).bind(4, d.owner_id).bind(5, d.clicks).bind(6, d.bots);
+  w.bind(7, d.breakdown).bind_blob(8, d.visitors);
+  if (auto st = w.run(); !st) return st.error();
+  return sqlite3_last_insert_rowid(c.raw());
+}
+
+// Readers see the compacted tables and the deltas as of one moment: compaction moves rows from one
+// to the other in a single transaction.
+template <class T, class F>
+Result<T> in_snapshot(SqliteConn& c, F&& fn) {
+  if (auto st = c.exec("BEGIN"); !st) return st.error();
+  Result<T> r = fn();
+  (void)c.exec(r ? "COMMIT" : "ROLLBACK");
+  return r;
+}
+
+Status add_delta_rows(SqliteConn& c, const std::vector<int64_t>& seqs, int64_t from_hour, int64_t to_hour,
+                      std::map<int64_t, HourRollup>& by_hour) {
+  SHORTSTACK_PREPARE(q, c, "SELECT hour, owner_id, clicks, bots, breakdown, visitors FROM click_deltas WHERE seq = ?");
+  for (int64_t seq : seqs) {
+    q.bind(1, seq);
+    if (q.step()) {
+      const int64_t hour = q.int64(0);
+      if (hour >= from_hour && hour < to_hour) {
+        auto r = read_rollup(q, 1);
+        if (!r) return r.error();
+        by_hour[hour].merge(*r);
+      }
+    } else if (q.failed()) {
+      return q.error();
+    }
+    q.reset();
+  }
+  return ok_status();
+}
+
 }  // namespace
 
-Result<size_t> SqliteClickStore::apply(const std::vector<BatchRollups>& batches) {
-  return db_->write<size_t>([&batches](SqliteConn& c) -> Result<size_t> {
-    // Per connection, and cheap: registering on every round needs no state to say it was done.
-    if (auto st = register_merge_functions(c); !st) return st.error();
-    // Merge the new batches first, so a link-hour clicked in many batches costs one row write.
-    Rollups merged;
-    size_t applied = 0;
-    for (const BatchRollups& b : batches) {
-      auto fresh = mark_new(c, b);
-      if (!fresh) return fresh.error();
-      if (!*fresh) continue;
-      ++applied;
-      for (const auto& [at, rollup] : b.rollups) merged[at].merge(rollup);
-    }
-    std::unordered_map<int64_t, LinkTotals> totals;
-    for (const auto& [at, rollup] : merged) {
-      if (auto st = add_to_hour(c, at, rollup); !st) return st.error();
-      LinkTotals& t = totals[at.link_id];
-      t.clicks += rollup.clicks;
-      t.bots += rollup.bots;
-    }
-    for (const auto& [link_id, t] : totals)
-      if (auto st = add_to_totals(c, link_id, t); !st) return st.error();
-    return applied;
+SqliteClickStore::SqliteClickStore(std::shared_ptr<store::SqliteDb> db, Options options)
+    : db_(std::move(db)), options_(options), last_compaction_(Clock::now().time_since_epoch().count()) {}
+
+Result<std::shared_ptr<SqliteClickStore>> SqliteClickStore::open(std::shared_ptr<store::SqliteDb> db, Options options) {
+  std::shared_ptr<SqliteClickStore> s(new SqliteClickStore(std::move(db), options));
+  auto loaded = s->db_->read([&](SqliteConn& c) -> Result<size_t> {
+    SHORTSTACK_PREPARE(q, c, "SELECT seq, link_id FROM click_deltas ORDER BY seq");
+    size_t n = 0;
+    for (; q.step(); ++n) s->index_.add(q.int64(1), q.int64(0));
+    if (q.failed()) return q.error();
+    return n;
   });
+  if (!loaded) return loaded.error();
+  if (*loaded > 0) log::info("click_deltas_indexed", {{"rows", static_cast<int64_t>(*loaded)}});
+  return s;
+}
+
+Result<size_t> SqliteClickStore::apply(const std::vector<BatchRollups>& batches) {
+  // Merge and encode before the transaction, assuming every batch is new (redelivery is rare): the
+  // writer thread is what every round queues for, so it should only write. A link-hour clicked in
+  // many batches becomes one delta row.
+  std::vector<const BatchRollups*> all;
+  for (const BatchRollups& b : batches) all.push_back(&b);
+  auto prepared = delta_rows(merge_all(all));
+  if (!prepared) return prepared.error();
+  std::vector<std::pair<int64_t, int64_t>> appended;  // (link, seq), indexed once committed
+  auto applied = db_->write<size_t>([&](SqliteConn& c) -> Result<size_t> {
+    appended.clear();
+    std::vector<const BatchRollups*> fresh;
+    for (const BatchRollups& b : batches) {
+      auto is_new = mark_new(c, b);
+      if (!is_new) return is_new.error();
+      if (*is_new) fresh.push_back(&b);
+    }
+    std::optional<Result<std::vector<DeltaRow>>> redone;
+    if (fresh.size() != batches.size()) redone.emplace(delta_rows(merge_all(fresh)));
+    if (redone && !*redone) return redone->error();
+    for (const DeltaRow& d : redone ? **redone : *prepared) {
+      auto seq = append_delta(c, d);
+      if (!seq) return seq.error();
+      appended.emplace_back(d.at.link_id, *seq);
+    }
+    return fresh.size();
+  });
+  if (!applied) return applied;
+  for (const auto& [link, seq] : appended) index_.add(link, seq);
+  return applied;
+}
+
+Status SqliteClickStore::housekeeping() {
+  if (!compaction_due()) return ok_status();
+  // On failure the deltas stay where they are, still counted by every read; the next round retries.
+  auto folded = compact();
+  if (!folded) return folded.error();
+  return ok_status();
+}
+
+bool SqliteClickStore::compaction_due() const {
+  const auto since = Clock::now().time_since_epoch().count() - last_compaction_.load();
+  return index_.rows() >= options_.compact_max_deltas ||
+         (index_.rows() > 0 && since >= std::chrono::duration_cast<Clock::duration>(options_.compact_interval).count());
+}
+
+Result<size_t> SqliteClickStore::compact() {
+  std::lock_guard lock(compact_mu_);
+  const auto started = Clock::now();
+  int64_t through = 0;
+  auto folded = db_->write<size_t>([&](SqliteConn& c) -> Result<size_t> {
+    if (auto st = register_rollup_functions(c); !st) return st.error();
+    SHORTSTACK_PREPARE(last, c, "SELECT COALESCE(MAX(seq), 0), COUNT(*) FROM click_deltas");
+    if (!last.step()) return last.error();
+    through = last.int64(0);
+    const auto rows = static_cast<size_t>(last.int64(1));
+    if (rows == 0) return size_t{0};
+    // One sorted pass: every link-hour's deltas summed, then added to its row (WHERE true keeps
+    // SQLite from reading ON CONFLICT as part of the SELECT).
+    SHORTSTACK_PREPARE(hours, c,
+                       "INSERT INTO click_hours(slot, link_id, hour, owner_id, clicks, bots, breakdown, visitors) "
+                       "SELECT slot, MIN(link_id), MIN(hour), MIN(owner_id), SUM(clicks), SUM(bots), "
+                       "ss_sum_breakdown(breakdown), ss_union_visitors(visitors) FROM click_deltas "
+                       "WHERE seq <= ?1 GROUP BY slot ORDER BY slot "
+                       "ON CONFLICT(slot) DO UPDATE SET clicks = clicks + excluded.clicks, bots = bots + excluded.bots, "
+                       "breakdown = ss_merge_breakdown(breakdown, excluded.breakdown), "
+                       "visitors = ss_merge_visitors(visitors, excluded.visitors)");
+    hours.bind(1, through);
+    if (auto st = hours.run(); !st) return st.error();
+    SHORTSTACK_PREPARE(totals, c,
+                       "INSERT INTO link_totals(link_id, clicks, bots) SELECT link_id, SUM(clicks), SUM(bots) "
+                       "FROM click_deltas WHERE seq <= ?1 GROUP BY link_id ORDER BY link_id "
+                       "ON CONFLICT(link_id) DO UPDATE SET clicks = clicks + excluded.clicks, bots = bots + excluded.bots");
+    totals.bind(1, through);
+    if (auto st = totals.run(); !st) return st.error();
+    SHORTSTACK_PREPARE(drop, c, "DELETE FROM click_deltas WHERE seq <= ?");
+    drop.bind(1, through);
+    if (auto st = drop.run(); !st) return st.error();
+    return rows;
+  });
+  last_compaction_.store(Clock::now().time_since_epoch().count());
+  if (!folded) return folded;
+  index_.forget_through(through);
+  if (*folded > 0)
+    log::info("click_compaction", {{"deltas", static_cast<int64_t>(*folded)},
+                                   {"ms", static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              Clock::now() - started).count())}});
+  return folded;
 }
 
 Result<std::vector<HourRow>> SqliteClickStore::hours(int64_t link_id, int64_t from_hour, int64_t to_hour) {
-  return db_->read([&](SqliteConn& c) -> Result<std::vector<HourRow>> {
-    SHORTSTACK_PREPARE(q, c,
-                       "SELECT hour, owner_id, clicks, bots, breakdown, visitors FROM click_hours "
-                       "WHERE link_id = ? AND hour >= ? AND hour < ? AND slot BETWEEN ? AND ? ORDER BY slot");
-    // The slot bounds make this a range scan of the primary key; the plain columns keep it correct.
-    q.bind(1, link_id).bind(2, from_hour).bind(3, to_hour);
-    q.bind(4, link_id << kHourBits).bind(5, (link_id << kHourBits) | ((int64_t{1} << kHourBits) - 1));
-    std::vector<HourRow> rows;
-    while (q.step()) {
-      auto r = read_rollup(q, 1);
-      if (!r) return r.error();
-      rows.push_back({link_id, q.int64(0), std::move(*r)});
-    }
-    if (q.failed()) return q.error();
-    return rows;
+  const std::vector<int64_t> seqs = index_.seqs_of(link_id);
+  return db_->read([&](SqliteConn& c) {
+    return in_snapshot<std::vector<HourRow>>(c, [&]() -> Result<std::vector<HourRow>> {
+      std::map<int64_t, HourRollup> by_hour;
+      SHORTSTACK_PREPARE(q, c,
+                         "SELECT hour, owner_id, clicks, bots, breakdown, visitors FROM click_hours "
+                         "WHERE slot BETWEEN ? AND ? AND hour >= ? AND hour < ?");
+      // The slot bounds make this a range scan of the primary key; the hour bounds keep it exact.
+      q.bind(1, first_slot_of(link_id)).bind(2, last_slot_of(link_id)).bind(3, from_hour).bind(4, to_hour);
+      while (q.step()) {
+        auto r = read_rollup(q, 1);
+        if (!r) return r.error();
+        by_hour[q.int64(0)].merge(*r);
+      }
+      if (q.failed()) return q.error();
+      if (auto st = add_delta_rows(c, seqs, from_hour, to_hour, by_hour); !st) return st.error();
+      std::vector<HourRow> rows;
+      for (auto& [hour, r] : by_hour) rows.push_back({link_id, hour, std::move(r)});
+      return rows;
+    });
   });
 }
 
 Result<std::unordered_map<int64_t, LinkTotals>> SqliteClickStore::totals(const std::vector<int64_t>& link_ids) {
-  return db_->read([&](SqliteConn& c) -> Result<std::unordered_map<int64_t, LinkTotals>> {
-    SHORTSTACK_PREPARE(q, c, "SELECT clicks, bots FROM link_totals WHERE link_id = ?");
-    std::unordered_map<int64_t, LinkTotals> out;
-    for (int64_t id : link_ids) {
-      q.bind(1, id);
-      if (q.step()) out[id] = {q.int64(0), q.int64(1)};
-      else if (q.failed()) return q.error();
-      q.reset();
-    }
-    return out;
+  std::vector<std::vector<int64_t>> seqs;
+  for (int64_t id : link_ids) seqs.push_back(index_.seqs_of(id));
+  using Totals = std::unordered_map<int64_t, LinkTotals>;
+  return db_->read([&](SqliteConn& c) {
+    return in_snapshot<Totals>(c, [&]() -> Result<Totals> {
+      SHORTSTACK_PREPARE(q, c, "SELECT clicks, bots FROM link_totals WHERE link_id = ?");
+      SHORTSTACK_PREPARE(d, c, "SELECT clicks, bots FROM click_deltas WHERE seq = ?");
+      Totals out;
+      for (size_t i = 0; i < link_ids.size(); ++i) {
+        const int64_t id = link_ids[i];
+        q.bind(1, id);
+        if (q.step()) out[id] = {q.int64(0), q.int64(1)};
+        else if (q.failed()) return q.error();
+        q.reset();
+        for (int64_t seq : seqs[i]) {
+          d.bind(1, seq);
+          if (d.step()) {
+            LinkTotals& t = out[id];
+            t.clicks += d.int64(0);
+            t.bots += d.int64(1);
+          } else if (d.failed()) {
+            return d.error();
+          }
+          d.reset();
+        }
+      }
+      return out;
+    });
   });
 }
 
 Result<std::vector<TopLink>> SqliteClickStore::top(int64_t owner_id, int64_t from_hour, size_t limit) {
   return db_->read([&](SqliteConn& c) -> Result<std::vector<TopLink>> {
     SHORTSTACK_PREPARE(q, c,
-                       "SELECT link_id, SUM(clicks) AS n FROM click_hours WHERE owner_id = ? AND hour >= ? "
-                       "GROUP BY link_id HAVING n > 0 ORDER BY n DESC, link_id ASC LIMIT ?");
+                       "SELECT link_id, SUM(clicks) AS n FROM ("
+                       "  SELECT link_id, clicks FROM click_hours WHERE owner_id = ?1 AND hour >= ?2"
+                       "  UNION ALL"
+                       "  SELECT link_id, clicks FROM click_deltas WHERE owner_id = ?1 AND hour >= ?2) "
+                       "GROUP BY link_id HAVING n > 0 ORDER BY n DESC, link_id ASC LIMIT ?3");
     q.bind(1, owner_id).bind(2, from_hour).bind(3, static_cast<int64_t>(limit));
     std::vector<TopLink> out;
     while (q.step()) out.push_back({q.int64(0), q.int64(1)});

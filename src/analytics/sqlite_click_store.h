@@ -1,23 +1,54 @@
 #pragma once
+// The embedded ClickStore: a one-level log-structured layout in SQLite. Each round appends its
+// rollups to click_deltas (in order, cheap however widely the clicks spread); reads combine the
+// compacted tables with the deltas in one snapshot; a compaction every `compact_interval`, or once
+// `compact_max_deltas` rows have gathered, folds the deltas into click_hours and link_totals with one
+// row write per link-hour.
+#include <atomic>
+#include <chrono>
 #include <memory>
+#include <mutex>
 
 #include "analytics/click_store.h"
+#include "analytics/delta_index.h"
 #include "store/sqlite_db.h"
 
 namespace shortstack::analytics {
 
 class SqliteClickStore final : public ClickStore {
  public:
-  // `db` must hold the analytics schema (store::analytics_sqlite_migrations()).
-  explicit SqliteClickStore(std::shared_ptr<store::SqliteDb> db) : db_(std::move(db)) {}
+  struct Options {
+    std::chrono::milliseconds compact_interval{std::chrono::seconds(60)};
+    size_t compact_max_deltas = 1'000'000;
+  };
+  // `db` must hold the analytics schema (store::analytics_sqlite_migrations()). Indexes the deltas an
+  // earlier process left.
+  static Result<std::shared_ptr<SqliteClickStore>> open(std::shared_ptr<store::SqliteDb> db, Options options);
+  static Result<std::shared_ptr<SqliteClickStore>> open(std::shared_ptr<store::SqliteDb> db) {
+    return open(std::move(db), Options{});
+  }
+
   Result<size_t> apply(const std::vector<BatchRollups>& batches) override;
   Result<std::vector<HourRow>> hours(int64_t link_id, int64_t from_hour, int64_t to_hour) override;
   Result<std::unordered_map<int64_t, LinkTotals>> totals(const std::vector<int64_t>& link_ids) override;
   Result<std::vector<TopLink>> top(int64_t owner_id, int64_t from_hour, size_t limit) override;
   Result<size_t> forget_batches_before(int64_t before_unix) override;
+  Status housekeeping() override;
+
+  // Folds every delta into the compacted tables; returns how many delta rows it folded. apply() calls
+  // it when due; tests and benchmarks call it directly.
+  Result<size_t> compact();
+  size_t pending_deltas() const { return index_.rows(); }
 
  private:
+  SqliteClickStore(std::shared_ptr<store::SqliteDb> db, Options options);
+  bool compaction_due() const;
+
   std::shared_ptr<store::SqliteDb> db_;
+  Options options_;
+  DeltaIndex index_;
+  std::mutex compact_mu_;
+  std::atomic<std::chrono::steady_clock::rep> last_compaction_;
 };
 
 }  // namespace shortstack::analytics

@@ -5,16 +5,104 @@
 namespace shortstack::analytics {
 namespace {
 
-std::shared_ptr<ClickStore> make_sqlite() { return std::make_shared<SqliteClickStore>(testing::temp_analytics_db()); }
+// Two configurations: rounds left as deltas (the default between compactions), and a compaction
+// after every round, so the contract holds on both sides of the fold.
+std::shared_ptr<ClickStore> make_sqlite() { return *SqliteClickStore::open(testing::temp_analytics_db()); }
+// A store that folds its deltas after every apply, so reads meet compacted rows.
+class CompactingStore final : public ClickStore {
+ public:
+  CompactingStore() : s_(*SqliteClickStore::open(testing::temp_analytics_db())) {}
+  Result<size_t> apply(const std::vector<BatchRollups>& b) override {
+    auto r = s_->apply(b);
+    if (r) (void)s_->compact();
+    return r;
+  }
+  Result<std::vector<HourRow>> hours(int64_t l, int64_t f, int64_t t) override { return s_->hours(l, f, t); }
+  Result<std::unordered_map<int64_t, LinkTotals>> totals(const std::vector<int64_t>& ids) override { return s_->totals(ids); }
+  Result<std::vector<TopLink>> top(int64_t o, int64_t f, size_t n) override { return s_->top(o, f, n); }
+  Result<size_t> forget_batches_before(int64_t t) override { return s_->forget_batches_before(t); }
 
-INSTANTIATE_TEST_SUITE_P(Embedded, ClickStoreContract, ::testing::Values(ClickStoreFactory{"sqlite", make_sqlite}),
+ private:
+  std::shared_ptr<SqliteClickStore> s_;
+};
+
+std::shared_ptr<ClickStore> make_sqlite_compacting() { return std::make_shared<CompactingStore>(); }
+
+INSTANTIATE_TEST_SUITE_P(Embedded, ClickStoreContract,
+                         ::testing::Values(ClickStoreFactory{"sqlite", make_sqlite},
+                                           ClickStoreFactory{"sqlite_compacting", make_sqlite_compacting}),
                          testing::backend_name<ClickStore>);
 
+constexpr int64_t kHour = 490'000;
+
+BatchRollups batch(std::string id, int64_t link, int64_t hour, int64_t clicks, std::string_view referrer) {
+  BatchRollups b{std::move(id), clicks, {}};
+  HourRollup& r = b.rollups[{link, hour}];
+  r.owner_id = 3;
+  for (int64_t i = 0; i < clicks; ++i)
+    r.add_human(referrer, "NL", "mobile", "Chrome", "Android", static_cast<uint64_t>(i + 1) * 0x9E3779B97F4A7C15ULL);
+  return b;
+}
+
 TEST(SqliteClickStore, RefusesHoursItsKeyCannotHold) {
-  SqliteClickStore store(testing::temp_analytics_db());
+  auto store = *SqliteClickStore::open(testing::temp_analytics_db());
   BatchRollups b{"x", 1, {}};
   b.rollups[{1, 100}].clicks = 1;  // 1970
-  EXPECT_FALSE(store.apply({b}));
+  EXPECT_FALSE(store->apply({b}));
+}
+
+TEST(SqliteClickStore, CompactionChangesNoAnswer) {
+  auto store = *SqliteClickStore::open(testing::temp_analytics_db());
+  ASSERT_TRUE(store->apply({batch("a", 7, kHour, 3, "x.example"), batch("b", 8, kHour, 1, "y.example")}));
+  ASSERT_TRUE(store->apply({batch("c", 7, kHour, 2, "y.example"), batch("d", 7, kHour + 1, 4, "x.example")}));
+  const auto hours_before = *store->hours(7, kHour, kHour + 2);
+  const auto totals_before = *store->totals({7, 8});
+  const auto top_before = *store->top(3, kHour, 10);
+  EXPECT_EQ(store->pending_deltas(), 4u) << "one per link-hour per round";
+  auto folded = store->compact();
+  ASSERT_TRUE(folded) << folded.error().message;
+  EXPECT_EQ(*folded, 4u);
+  EXPECT_EQ(store->pending_deltas(), 0u);
+  const auto hours_after = *store->hours(7, kHour, kHour + 2);
+  ASSERT_EQ(hours_after.size(), hours_before.size());
+  for (size_t i = 0; i < hours_after.size(); ++i) {
+    EXPECT_EQ(hours_after[i].rollup.clicks, hours_before[i].rollup.clicks);
+    EXPECT_EQ(hours_after[i].rollup.encode_breakdown(), hours_before[i].rollup.encode_breakdown());
+    EXPECT_EQ(hours_after[i].rollup.visitors.encode(), hours_before[i].rollup.visitors.encode());
+  }
+  EXPECT_EQ(store->totals({7, 8})->at(7).clicks, totals_before.at(7).clicks);
+  EXPECT_EQ(store->totals({7, 8})->at(8).clicks, 1);
+  const auto top_after = *store->top(3, kHour, 10);
+  ASSERT_EQ(top_after.size(), top_before.size());
+  EXPECT_EQ(top_after[0].clicks, 9);
+  // Deltas on top of compacted rows add up too.
+  ASSERT_TRUE(store->apply({batch("e", 7, kHour, 1, "x.example")}));
+  EXPECT_EQ(store->totals({7})->at(7).clicks, 10);
+  EXPECT_EQ((*store->hours(7, kHour, kHour + 1))[0].rollup.clicks, 6);
+}
+
+TEST(SqliteClickStore, DeltasLeftByAnEarlierProcessAreFoundAgain) {
+  auto db = testing::temp_analytics_db();
+  {
+    auto first = *SqliteClickStore::open(db);
+    ASSERT_TRUE(first->apply({batch("a", 9, kHour, 5, "x.example")}));
+  }
+  auto second = *SqliteClickStore::open(db);
+  EXPECT_EQ(second->pending_deltas(), 1u);
+  EXPECT_EQ(second->totals({9})->at(9).clicks, 5);
+  EXPECT_EQ((*second->hours(9, kHour, kHour + 1))[0].rollup.clicks, 5);
+  EXPECT_EQ(*second->apply({batch("a", 9, kHour, 5, "x.example")}), 0u) << "batch ids survive too";
+}
+
+TEST(SqliteClickStore, CompactsOnceEnoughDeltasGather) {
+  auto store = *SqliteClickStore::open(testing::temp_analytics_db(), {std::chrono::hours(1), 3});
+  ASSERT_TRUE(store->apply({batch("a", 1, kHour, 1, "x"), batch("b", 2, kHour, 1, "x")}));
+  EXPECT_EQ(store->pending_deltas(), 2u);
+  ASSERT_TRUE(store->apply({batch("c", 3, kHour, 1, "x")}));
+  EXPECT_EQ(store->pending_deltas(), 3u);
+  ASSERT_TRUE(store->housekeeping());
+  EXPECT_EQ(store->pending_deltas(), 0u);
+  EXPECT_EQ(store->totals({1, 2, 3})->size(), 3u);
 }
 
 }  // namespace

@@ -61,7 +61,12 @@ Result<std::unique_ptr<ClickPipeline>> ClickPipeline::build(const config::Config
   auto classifier = classifier_for(c);
   if (!classifier) return classifier.error();
   auto p = std::make_unique<ClickPipeline>();
-  p->store_ = std::make_shared<analytics::SqliteClickStore>(std::move(analytics_db));
+  analytics::SqliteClickStore::Options so;
+  so.compact_interval = std::chrono::milliseconds(c.clicks.compact_interval_ms);
+  so.compact_max_deltas = static_cast<size_t>(c.clicks.compact_max_deltas);
+  auto store = analytics::SqliteClickStore::open(std::move(analytics_db), so);
+  if (!store) return store.error();
+  p->store_ = *store;
   p->recorder_ = std::make_shared<clicks::ClickRecorder>(queue, loops, *secret);
   if (c.clicks.spool) {
     clicks::ClickSpool::Options o;

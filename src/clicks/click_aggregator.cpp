@@ -69,6 +69,7 @@ void ClickAggregator::start() {
     while (!stop_) {
       lock.unlock();
       run_once(std::chrono::milliseconds(0));
+      if (auto st = store_->housekeeping(); !st) log::warn("click_store_housekeeping_failed", {{"error", st.error().message}});
       forget_old_batch_ids();
       lock.lock();
       wake_.wait_for(lock, options_.interval, [this] { return stop_; });

@@ -70,7 +70,7 @@ BENCHMARK(BM_RollupBatch)->Arg(1)->Arg(100'000);
 // The aggregator's whole round into a real SQLite analytics.db: 10 batches (~41k events) per round,
 // the way one second of traffic at ~40k clicks/s arrives.
 void BM_AggregatorRound(benchmark::State& state) {
-  auto store = std::make_shared<analytics::SqliteClickStore>(testing::temp_analytics_db());
+  auto store = *analytics::SqliteClickStore::open(testing::temp_analytics_db());
   auto queue = std::make_shared<queue::MemoryQueue>();
   clicks::ClickAggregator aggregator(queue, store);
   uint64_t seed = 0;

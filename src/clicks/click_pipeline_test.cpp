@@ -31,8 +31,7 @@ class ClickPipeline : public ::testing::Test {
   }
 
   std::shared_ptr<queue::MemoryQueue> queue = std::make_shared<queue::MemoryQueue>(std::chrono::milliseconds(200));
-  std::shared_ptr<analytics::SqliteClickStore> store =
-      std::make_shared<analytics::SqliteClickStore>(testing::temp_analytics_db());
+  std::shared_ptr<analytics::SqliteClickStore> store = *analytics::SqliteClickStore::open(testing::temp_analytics_db());
 };
 
 TEST_F(ClickPipeline, CountsEveryClickFromEveryLoop) {

@@ -159,6 +159,8 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"limits.create_burst_per_user", double_setting(FIELD(limits.create_burst_per_user))},
       {"clicks.aggregate_interval_ms", int_setting(FIELD(clicks.aggregate_interval_ms))},
       {"clicks.record", bool_setting(FIELD(clicks.record))},
+      {"clicks.compact_interval_ms", int_setting(FIELD(clicks.compact_interval_ms))},
+      {"clicks.compact_max_deltas", int_setting(FIELD(clicks.compact_max_deltas))},
       {"clicks.spool", bool_setting(FIELD(clicks.spool))},
       {"clicks.spool_sync_ms", int_setting(FIELD(clicks.spool_sync_ms))},
       {"clicks.country_header", string_setting(FIELD(clicks.country_header))},
@@ -286,6 +288,8 @@ std::vector<std::string> validate(const Config& c) {
   positive("auth.argon2_iterations", c.auth.argon2_iterations, 1);
   positive("clicks.aggregate_interval_ms", c.clicks.aggregate_interval_ms, 10);
   positive("clicks.spool_sync_ms", c.clicks.spool_sync_ms, 1);
+  positive("clicks.compact_interval_ms", c.clicks.compact_interval_ms, 100);
+  positive("clicks.compact_max_deltas", c.clicks.compact_max_deltas, 1);
   if (!c.clicks.visitor_secret.empty() && c.clicks.visitor_secret.size() < 16)
     e.push_back("'clicks.visitor_secret' must be at least 16 characters");
   positive("drain.grace_ms", c.drain.grace_ms, 0);

@@ -64,6 +64,11 @@ struct Config {
     // How often the aggregator applies what the queue holds, in one transaction. Longer: fewer page
     // writes when clicks spread over many links; shorter: totals show sooner.
     int64_t aggregate_interval_ms = 1000;
+    // The embedded analytics store appends each round and folds the appends into the hourly rows
+    // this often, or once this many have gathered: longer means fewer row rewrites when clicks spread
+    // over many links, and more to fold (and index in memory, ~50 bytes each) at once.
+    int64_t compact_interval_ms = 60'000;
+    int64_t compact_max_deltas = 1'000'000;
     bool record = true;  // false: redirects are not counted at all (for benchmarks of the bare path)
     // The local spool that bounds what a kill -9 loses to clicks appended in the last sync interval.
     bool spool = true;
