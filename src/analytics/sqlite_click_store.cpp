@@ -96,19 +96,48 @@ SqliteClickStore::SqliteClickStore(std::shared_ptr<store::SqliteDb> db, Options 
 
 Result<std::shared_ptr<SqliteClickStore>> SqliteClickStore::open(std::shared_ptr<store::SqliteDb> db, Options options) {
   std::shared_ptr<SqliteClickStore> s(new SqliteClickStore(std::move(db), options));
-  auto loaded = s->db_->read([&](SqliteConn& c) -> Result<size_t> {
-    SHORTSTACK_PREPARE(q, c, "SELECT seq, link_id FROM click_deltas ORDER BY seq");
-    size_t n = 0;
-    for (; q.step(); ++n) s->index_.add(q.int64(1), q.int64(0));
-    if (q.failed()) return q.error();
-    return n;
+  s->index_loader_ = std::thread([raw = s.get()] {
+    Status st = raw->load_index();
+    std::lock_guard lock(raw->index_mu_);
+    raw->index_loaded_ = st;
+    raw->index_cv_.notify_all();
   });
-  if (!loaded) return loaded.error();
-  if (*loaded > 0) log::info("click_deltas_indexed", {{"rows", static_cast<int64_t>(*loaded)}});
   return s;
 }
 
+SqliteClickStore::~SqliteClickStore() {
+  if (index_loader_.joinable()) index_loader_.join();
+}
+
+Status SqliteClickStore::load_index() {
+  const auto started = Clock::now();
+  auto loaded = db_->read([&](SqliteConn& c) -> Result<size_t> {
+    SHORTSTACK_PREPARE(q, c, "SELECT seq, link_id FROM click_deltas ORDER BY seq");
+    size_t n = 0;
+    for (; q.step(); ++n) index_.add(q.int64(1), q.int64(0));
+    if (q.failed()) return q.error();
+    return n;
+  });
+  if (!loaded) {
+    log::error("click_deltas_index_failed", {{"error", loaded.error().message}});
+    return loaded.error();
+  }
+  if (*loaded > 0)
+    log::info("click_deltas_indexed", {{"rows", static_cast<int64_t>(*loaded)},
+                                       {"ms", static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  Clock::now() - started).count())}});
+  return ok_status();
+}
+
+Status SqliteClickStore::await_index() {
+  std::unique_lock lock(index_mu_);
+  index_cv_.wait(lock, [this] { return index_loaded_.has_value(); });
+  return *index_loaded_;
+}
+
 Result<size_t> SqliteClickStore::apply(const std::vector<BatchRollups>& batches) {
+  // Before appending: a delta committed while the index loads could otherwise be indexed twice.
+  if (auto st = await_index(); !st) return st.error();
   // Merge and encode before the transaction, assuming every batch is new (redelivery is rare): the
   // writer thread is what every round queues for, so it should only write. A link-hour clicked in
   // many batches becomes one delta row.
@@ -141,6 +170,7 @@ Result<size_t> SqliteClickStore::apply(const std::vector<BatchRollups>& batches)
 }
 
 Status SqliteClickStore::housekeeping() {
+  if (auto st = await_index(); !st) return st;
   if (!compaction_due()) return ok_status();
   // On failure the deltas stay where they are, still counted by every read; the next round retries.
   auto folded = compact();
@@ -155,6 +185,7 @@ bool SqliteClickStore::compaction_due() const {
 }
 
 Result<size_t> SqliteClickStore::compact() {
+  if (auto st = await_index(); !st) return st.error();
   std::lock_guard lock(compact_mu_);
   const auto started = Clock::now();
   int64_t through = 0;
@@ -199,6 +230,7 @@ Result<size_t> SqliteClickStore::compact() {
 }
 
 Result<std::vector<HourRow>> SqliteClickStore::hours(int64_t link_id, int64_t from_hour, int64_t to_hour) {
+  if (auto st = await_index(); !st) return st.error();
   const std::vector<int64_t> seqs = index_.seqs_of(link_id);
   return db_->read([&](SqliteConn& c) {
     return in_snapshot<std::vector<HourRow>>(c, [&]() -> Result<std::vector<HourRow>> {
@@ -223,6 +255,7 @@ Result<std::vector<HourRow>> SqliteClickStore::hours(int64_t link_id, int64_t fr
 }
 
 Result<std::unordered_map<int64_t, LinkTotals>> SqliteClickStore::totals(const std::vector<int64_t>& link_ids) {
+  if (auto st = await_index(); !st) return st.error();
   std::vector<std::vector<int64_t>> seqs;
   for (int64_t id : link_ids) seqs.push_back(index_.seqs_of(id));
   using Totals = std::unordered_map<int64_t, LinkTotals>;

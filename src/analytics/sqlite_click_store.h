@@ -6,8 +6,11 @@
 // row write per link-hour.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <thread>
 
 #include "analytics/click_store.h"
 #include "analytics/delta_index.h"
@@ -22,12 +25,14 @@ class SqliteClickStore final : public ClickStore {
     size_t compact_max_deltas = 1'000'000;
   };
   // `db` must hold the analytics schema (store::analytics_sqlite_migrations()). Indexes the deltas an
-  // earlier process left.
+  // earlier process left in the background: a million of them take ~0.3 s, and redirects must not
+  // wait for that; the store's own calls do.
   static Result<std::shared_ptr<SqliteClickStore>> open(std::shared_ptr<store::SqliteDb> db, Options options);
   static Result<std::shared_ptr<SqliteClickStore>> open(std::shared_ptr<store::SqliteDb> db) {
     return open(std::move(db), Options{});
   }
 
+  ~SqliteClickStore() override;
   Result<size_t> apply(const std::vector<BatchRollups>& batches) override;
   Result<std::vector<HourRow>> hours(int64_t link_id, int64_t from_hour, int64_t to_hour) override;
   Result<std::unordered_map<int64_t, LinkTotals>> totals(const std::vector<int64_t>& link_ids) override;
@@ -38,17 +43,27 @@ class SqliteClickStore final : public ClickStore {
   // Folds every delta into the compacted tables; returns how many delta rows it folded. apply() calls
   // it when due; tests and benchmarks call it directly.
   Result<size_t> compact();
-  size_t pending_deltas() const { return index_.rows(); }
+  size_t pending_deltas() {
+    (void)await_index();
+    return index_.rows();
+  }
 
  private:
   SqliteClickStore(std::shared_ptr<store::SqliteDb> db, Options options);
   bool compaction_due() const;
+  Status load_index();
+  // Every call that reads or writes deltas waits until the earlier process's deltas are indexed.
+  Status await_index();
 
   std::shared_ptr<store::SqliteDb> db_;
   Options options_;
   DeltaIndex index_;
   std::mutex compact_mu_;
   std::atomic<std::chrono::steady_clock::rep> last_compaction_;
+  std::mutex index_mu_;
+  std::condition_variable index_cv_;
+  std::optional<Status> index_loaded_;
+  std::thread index_loader_;
 };
 
 }  // namespace shortstack::analytics
