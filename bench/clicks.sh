@@ -39,7 +39,8 @@ start() {
   env "$@" "$BIN" serve --listen 127.0.0.1:$port --admin-listen 127.0.0.1:$admin --data-dir "$dir" > /dev/null 2>> "$dir/serve.log" &
   echo $!
 }
-counted() { sqlite3 "$1/analytics.db" "SELECT COALESCE(SUM(clicks), 0) FROM link_totals"; }
+# Compacted totals plus the deltas not yet folded into them.
+counted() { sqlite3 "$1/analytics.db" "SELECT (SELECT COALESCE(SUM(clicks), 0) FROM link_totals) + (SELECT COALESCE(SUM(clicks), 0) FROM click_deltas)"; }
 # Waits (bounded) until the analytics store stops changing.
 settle() {
   local last=-1 now
