@@ -217,7 +217,9 @@ void ApiHandler::finished(const Exchange& ex, std::chrono::nanoseconds elapsed) 
   metrics::registry().observe_request(ex.route, ex.status, seconds);
   if (ex.click_link_id != 0 && deps_.clicks) {
     const http::Request& r = ex.request;
-    const std::string_view country = deps_.country_header.empty() ? std::string_view() : r.header(deps_.country_header);
+    std::string_view country = deps_.country_header.empty() ? std::string_view() : r.header(deps_.country_header);
+    std::array<char, 2> looked_up{};
+    if (country.empty() && deps_.geoip) country = deps_.geoip->country_of(ex.remote_ip, looked_up);
     http::EventLoop* loop = http::EventLoop::current();
     deps_.clicks->record(static_cast<size_t>(loop->index()),
                          {ex.click_link_id, ex.click_owner_id, ex.remote_ip, r.user_agent, r.referer, country},

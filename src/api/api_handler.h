@@ -8,6 +8,7 @@
 
 #include "accounts/auth_service.h"
 #include "analytics/click_store.h"
+#include "analytics/geoip.h"
 #include "clicks/click_recorder.h"
 #include "config/config.h"
 #include "http/handler.h"
@@ -24,6 +25,7 @@ struct ApiDeps {
   std::shared_ptr<clicks::ClickRecorder> clicks;  // null: redirects are not counted (clicks.record = false)
   std::shared_ptr<analytics::ClickStore> click_store;
   std::string country_header;  // clicks.country_header
+  std::shared_ptr<const analytics::GeoIp> geoip;  // clicks.geoip_db; null when not configured
   std::shared_ptr<ratelimit::RateLimiter> limiter;
   std::string public_url;
   bool access_log = false;

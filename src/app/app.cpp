@@ -148,6 +148,14 @@ int serve(const config::Config& c) {
   if (c.clicks.record) deps.clicks = recorder;
   deps.click_store = click_pipeline.store();
   deps.country_header = c.clicks.country_header;
+  if (!c.clicks.geoip_db.empty()) {
+    auto geo = analytics::GeoIp::open(c.clicks.geoip_db);
+    if (!geo) {
+      log::error("startup_failed", {{"error", geo.error().message}});
+      return 1;
+    }
+    deps.geoip = *geo;
+  }
   deps.limiter = std::make_shared<ratelimit::MemoryRateLimiter>();
   deps.access_log = c.log.access_log;
   deps.limits = c.limits;

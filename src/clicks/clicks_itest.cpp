@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "testing/api_client.h"
+#include "testing/mmdb_writer.h"
 #include "testing/server_process.h"
 
 namespace shortstack::testing {
@@ -225,6 +226,31 @@ TEST_F(Clicks, LeaderboardRanksTheCallersLinksOnly) {
   EXPECT_EQ(alice.call("GET", "/api/v1/stats/top?window=7d").status(), 400);
   EXPECT_EQ(alice.call("GET", "/api/v1/stats/top?limit=0").status(), 400);
   (void)quiet;
+}
+
+TEST(ClickCountries, FromAMaxMindDbWhenNoEdgeHeaderSaysSo) {
+  TempDir dir;
+  const std::string db = dir.file("country.mmdb");
+  write_country_mmdb(db, {{"127.0.0.0", 8, "NL"}});
+  ServerProcess server({{"clicks.geoip_db", db}, {"clicks.country_header", "CF-IPCountry"},
+                        {"clicks.aggregate_interval_ms", "200"}});
+  server.start();
+  ApiClient c(server.port());
+  ASSERT_EQ(c.signup("geo@example.com").status(), 201);
+  c.use_new_api_key();
+  const std::string code = c.create_link(R"({"url":"https://example.com/"})").str("code");
+  ASSERT_EQ(http(server.port(), browser_get("/" + code)).status, 302);  // from 127.0.0.1: the database says NL
+  ASSERT_EQ(http(server.port(), browser_get("/" + code).header("CF-IPCountry", "JP")).status, 302);  // the edge wins
+  const auto s = await_stats(c, code, 2);
+  EXPECT_EQ(count_for(s, "countries", "NL"), 1);
+  EXPECT_EQ(count_for(s, "countries", "JP"), 1);
+}
+
+TEST(ClickCountries, AnUnreadableDatabaseStopsStartWithTheReason) {
+  TempDir dir;
+  ServerProcess server({{"clicks.geoip_db", dir.file("missing.mmdb")}});
+  EXPECT_ANY_THROW(server.start());
+  EXPECT_NE(server.log().find("missing.mmdb"), std::string::npos) << server.log();
 }
 
 // Runs browser clicks against `port` until stopped; counts the redirects answered.

@@ -164,6 +164,7 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"clicks.spool", bool_setting(FIELD(clicks.spool))},
       {"clicks.spool_sync_ms", int_setting(FIELD(clicks.spool_sync_ms))},
       {"clicks.country_header", string_setting(FIELD(clicks.country_header))},
+      {"clicks.geoip_db", string_setting(FIELD(clicks.geoip_db))},
       {"clicks.bots_file", string_setting(FIELD(clicks.bots_file))},
       {"clicks.visitor_secret", string_setting(FIELD(clicks.visitor_secret))},
       {"drain.grace_ms", int_setting(FIELD(drain.grace_ms))},

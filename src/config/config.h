@@ -77,6 +77,9 @@ struct Config {
     // CloudFront-Viewer-Country). Empty: countries are not recorded. Only set it when every request
     // passes through that edge, or clients can claim any country.
     std::string country_header;
+    // A MaxMind DB file (GeoLite2-Country and the like) for countries by address, used when the
+    // country header is not configured or absent. Empty: no lookup.
+    std::string geoip_db;
     std::string bots_file;  // replaces the built-in bot list (data/bots.txt) when set
     // Keys the daily visitor hashes. Empty: a random secret kept in <data_dir>/visitor.secret.
     // Instances of one deployment must share it.
