@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "analytics/sqlite_click_store.h"
+#include "blobs/disk_blob_store.h"
+#include "clicks/click_archive.h"
 #include "core/crypto.h"
 #include "log/log.h"
 
@@ -78,6 +80,11 @@ Result<std::unique_ptr<ClickPipeline>> ClickPipeline::build(const config::Config
     p->recorder_->use_spool(p->spool_);
   }
   clicks::ClickAggregator::Options ao;
+  if (c.clicks.archive) {
+    auto blob_store = std::make_shared<blobs::DiskBlobStore>(fs::path(c.storage.data_dir) / "blobs");
+    ao.archive = std::make_shared<clicks::ClickArchive>((fs::path(c.storage.data_dir) / "archive").string(),
+                                                         blob_store, *classifier);
+  }
   ao.interval = std::chrono::milliseconds(c.clicks.aggregate_interval_ms);
   ao.classifier = *classifier;
   ao.spool = p->spool_;

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "clicks/click_archive.h"
 #include "clicks/click_spool.h"
 #include "core/thread_name.h"
 #include "core/time_format.h"
@@ -71,6 +72,7 @@ void ClickAggregator::start() {
       run_once(std::chrono::milliseconds(0));
       if (auto st = store_->housekeeping(); !st) log::warn("click_store_housekeeping_failed", {{"error", st.error().message}});
       forget_old_batch_ids();
+      ship_archive();
       lock.lock();
       wake_.wait_for(lock, options_.interval, [this] { return stop_; });
     }
@@ -85,6 +87,7 @@ size_t ClickAggregator::run_once(std::chrono::milliseconds wait) {
   }
   if (messages->empty()) return 0;
   std::vector<analytics::BatchRollups> batches;
+  std::vector<ClickBatch> decoded;  // kept for the archive only
   std::vector<const queue::Message*> to_ack;
   int64_t events = 0;
   for (const queue::Message& m : *messages) {
@@ -98,6 +101,7 @@ size_t ClickAggregator::run_once(std::chrono::milliseconds wait) {
     }
     batches.push_back(rollup_batch(*batch, *options_.classifier));
     events += batches.back().events;
+    if (options_.archive) decoded.push_back(std::move(*batch));
     to_ack.push_back(&m);
   }
   auto applied = store_->apply(batches);
@@ -111,6 +115,8 @@ size_t ClickAggregator::run_once(std::chrono::milliseconds wait) {
   for (const auto* m : to_ack) (void)queue_->ack(*m);
   if (options_.spool)
     for (const auto& b : batches) options_.spool->release(b.batch_id);
+  for (const ClickBatch& b : decoded)
+    if (auto st = options_.archive->append(b); !st) log::warn("click_archive_append_failed", {{"error", st.error().message}});
   metrics::registry().click_batches_applied.inc(*applied);
   metrics::registry().click_batches_duplicate.inc(batches.size() - *applied);
   metrics::registry().click_events_applied.inc(static_cast<uint64_t>(events));
@@ -124,6 +130,16 @@ void ClickAggregator::forget_old_batch_ids() {
   const int64_t before = unix_now() - std::chrono::duration_cast<std::chrono::seconds>(options_.batch_id_retention).count();
   auto forgotten = store_->forget_batches_before(before);
   if (!forgotten) log::warn("click_batch_ids_prune_failed", {{"error", forgotten.error().message}});
+}
+
+void ClickAggregator::ship_archive() {
+  if (!options_.archive) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_ship_) return;
+  next_ship_ = now + std::chrono::minutes(1);
+  auto shipped = options_.archive->ship_closed_hours(unix_now());
+  if (!shipped) log::warn("click_archive_ship_failed", {{"error", shipped.error().message}});
+  else if (*shipped > 0) log::info("click_archive_shipped", {{"hours", static_cast<int64_t>(*shipped)}});
 }
 
 void ClickAggregator::drain_and_stop() {

@@ -16,6 +16,7 @@
 
 namespace shortstack::clicks {
 
+class ClickArchive;
 class ClickSpool;
 
 class ClickAggregator {
@@ -27,6 +28,8 @@ class ClickAggregator {
     std::shared_ptr<const analytics::UserAgentClassifier> classifier = analytics::UserAgentClassifier::builtin();
     // Told when a batch is committed, so it can stop keeping it for replay. Optional.
     std::shared_ptr<ClickSpool> spool;
+    // The optional raw-click archive; null when clicks.archive is off.
+    std::shared_ptr<ClickArchive> archive;
     // Batch ids are kept this long for redelivery detection, then forgotten.
     std::chrono::hours batch_id_retention{24 * 7};
   };
@@ -44,6 +47,7 @@ class ClickAggregator {
 
  private:
   void forget_old_batch_ids();
+  void ship_archive();
 
   std::shared_ptr<queue::Queue> queue_;
   std::shared_ptr<analytics::ClickStore> store_;
@@ -53,6 +57,7 @@ class ClickAggregator {
   bool stop_ = false;
   std::thread thread_;
   std::chrono::steady_clock::time_point next_forget_{};
+  std::chrono::steady_clock::time_point next_ship_{};
 };
 
 // One batch's rollups: each distinct User-Agent in it is classified once.

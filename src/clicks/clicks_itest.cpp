@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -251,6 +254,31 @@ TEST(ClickCountries, AnUnreadableDatabaseStopsStartWithTheReason) {
   ServerProcess server({{"clicks.geoip_db", dir.file("missing.mmdb")}});
   EXPECT_ANY_THROW(server.start());
   EXPECT_NE(server.log().find("missing.mmdb"), std::string::npos) << server.log();
+}
+
+TEST(ClickArchiveOption, StagesEveryAppliedClickAsNdjsonForItsHour) {
+  ServerProcess server(ServerProcess::Settings{{"clicks.archive", "true"}, {"clicks.aggregate_interval_ms", "200"}});
+  server.start();
+  ApiClient c(server.port());
+  ASSERT_EQ(c.signup("archive@example.com").status(), 201);
+  c.use_new_api_key();
+  const std::string code = c.create_link(R"({"url":"https://example.com/"})").str("code");
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(http(server.port(), browser_get("/" + code)).status, 302);
+  ASSERT_EQ(http(server.port(), {"GET", "/" + code, "", {{"User-Agent", "Twitterbot/1.0"}}}).status, 302);
+  await_stats(c, code, 3);
+  // The hour is still open, so its lines are staged locally; they ship when it closes.
+  std::string staged;
+  for (int i = 0; i < 100 && std::count(staged.begin(), staged.end(), '\n') < 4; ++i) {
+    staged.clear();
+    for (const auto& f : std::filesystem::directory_iterator(server.data_dir() + "/archive")) {
+      std::ifstream in(f.path());
+      staged.append(std::istreambuf_iterator<char>(in), {});
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(std::count(staged.begin(), staged.end(), '\n'), 4) << staged;
+  EXPECT_NE(staged.find("\"bot\":true"), std::string::npos);
+  EXPECT_EQ(staged.find("127.0.0.1"), std::string::npos) << "no addresses in the archive";
 }
 
 // Runs browser clicks against `port` until stopped; counts the redirects answered.

@@ -166,6 +166,7 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"clicks.country_header", string_setting(FIELD(clicks.country_header))},
       {"clicks.geoip_db", string_setting(FIELD(clicks.geoip_db))},
       {"clicks.bots_file", string_setting(FIELD(clicks.bots_file))},
+      {"clicks.archive", bool_setting(FIELD(clicks.archive))},
       {"clicks.visitor_secret", string_setting(FIELD(clicks.visitor_secret))},
       {"drain.grace_ms", int_setting(FIELD(drain.grace_ms))},
       {"drain.timeout_ms", int_setting(FIELD(drain.timeout_ms))},

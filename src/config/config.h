@@ -81,6 +81,8 @@ struct Config {
     // country header is not configured or absent. Empty: no lookup.
     std::string geoip_db;
     std::string bots_file;  // replaces the built-in bot list (data/bots.txt) when set
+    // Raw clicks as gzip NDJSON per UTC hour in the BlobStore (clicks/YYYY/MM/DD/HH.ndjson.gz).
+    bool archive = false;
     // Keys the daily visitor hashes. Empty: a random secret kept in <data_dir>/visitor.secret.
     // Instances of one deployment must share it.
     std::string visitor_secret;
