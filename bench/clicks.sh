@@ -6,6 +6,8 @@
 #              whether every answered redirect was counted exactly once.
 #   kill -9:   the same traffic, then SIGKILL mid-run; after a restart, answered redirects minus counted
 #              clicks is what the crash lost (the spool bound). KILLS repetitions.
+#   freshness: under steady load (bench/loadgen, open loop at LOAD req/s on b000000), PROBES single
+#              clicks on a second link; each one's time from the 302 until the analytics store counts it.
 # Output: markdown on stdout and bench/out/clicks-<timestamp>/report.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +15,9 @@ ROOT=$PWD
 BIN=${BIN:-$ROOT/build/shortstack}
 ROUNDS=${ROUNDS:-3}
 KILLS=${KILLS:-3}
+PROBES=${PROBES:-40}
+LOAD=${LOAD:-30000}
+LOADGEN=${LOADGEN:-$ROOT/build/loadgen}
 DURATION=${DURATION:-5}
 OUT=$ROOT/bench/out/clicks-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT"
@@ -26,11 +31,12 @@ cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 wait_http() { for _ in $(seq 1 400); do curl -s -o /dev/null "$1" && return 0; sleep 0.025; done; return 1; }
 metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v n="$2" '$1 == n {print $2}'; }
 
-# A data dir holding one link, b000000, owned by user 1.
+# A data dir holding two links, b000000 (id 1) and b000001 (id 2), owned by user 1.
 seed() {
   "$BIN" migrate --data-dir "$1" > /dev/null 2>&1
   sqlite3 "$1/shortstack.db" "INSERT INTO links(code, owner_id, bucket, url, redirect, created_at, updated_at)
-    VALUES('b000000', 1, 0, 'https://example.com/landing-page/spring-campaign', 302, 0, 0);"
+    VALUES('b000000', 1, 0, 'https://example.com/landing-page/spring-campaign', 302, 0, 0),
+          ('b000001', 1, 0, 'https://example.com/probe', 302, 0, 0);"
 }
 # start <dir> <port> <admin> [env...]: starts serve and prints its pid
 start() {
@@ -91,9 +97,43 @@ for run in $(seq 1 "$KILLS"); do
   kill -TERM $KPID; wait $KPID 2>/dev/null || true
 done
 
-python3 - "$OUT" <<'PY' | tee -a "$OUT/report.md"
+# --- freshness: how long until a click shows, under steady load ------------------------------------------
+F=$OUT/fresh; seed "$F"
+FP=$(free_port); FA=$(free_port)
+FPID=$(start "$F" $FP $FA); PIDS+=($FPID)
+wait_http "http://127.0.0.1:$FA/readyz"
+"$LOADGEN" --port "$FP" --rate "$LOAD" --connections 32 --seconds $(( PROBES * 2 + 10 )) --paths-prefix /b --paths 1 \
+  > "$OUT/fresh-load.txt" 2>&1 &
+LG=$!
+sleep 3
+python3 - "$FP" "$F/analytics.db" "$PROBES" > "$OUT/freshness.txt" <<'PY'
+import http.client, sqlite3, sys, time
+port, db, probes = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+ua = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0"
+def counted():
+    c = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    try:
+        return c.execute("SELECT (SELECT COALESCE(SUM(clicks),0) FROM link_totals WHERE link_id=2) + "
+                         "(SELECT COALESCE(SUM(clicks),0) FROM click_deltas WHERE link_id=2)").fetchone()[0]
+    finally:
+        c.close()
+for i in range(probes):
+    before = counted()
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.request("GET", "/b000001", headers={"User-Agent": ua})
+    assert conn.getresponse().status == 302
+    t0 = time.monotonic()
+    while counted() <= before and time.monotonic() - t0 < 30:
+        time.sleep(0.01)
+    print(f"{(time.monotonic() - t0) * 1000:.0f}")
+    time.sleep(0.5)
+PY
+wait $LG || true
+kill -TERM $FPID; wait $FPID 2>/dev/null || true
+
+python3 - "$OUT" "$LOAD" <<'PY' | tee -a "$OUT/report.md"
 import statistics, sys
-out = sys.argv[1]
+out, load = sys.argv[1], int(sys.argv[2])
 rows = [l.split() for l in open(f"{out}/counting.txt").read().splitlines()[1:]]
 print("\n## Counting one hot link (wrk -t2 -c64, browser User-Agent and Referer)\n")
 print("| round | counted clicks/s | CPU µs/req counting | counted − answered | uncounted redirects/s | CPU µs/req uncounted | ratio |")
@@ -112,5 +152,10 @@ print("| run | answered | counted | lost |")
 print("|---|---|---|---|")
 for r in k:
     print(f"| {r[0]} | {int(r[1]):,} | {int(r[2]):,} | {r[3]} |")
+f = sorted(int(x) for x in open(f"{out}/freshness.txt").read().split())
+if f:
+    pick = lambda q: f[min(len(f) - 1, int(q * len(f)))]
+    print(f"\n## Freshness: a click's time from its 302 to the analytics store, under {load:,} req/s of other clicks\n")
+    print(f"{len(f)} probes: p50 {pick(0.5)} ms, p99 {pick(0.99)} ms, max {f[-1]} ms (target: p99 within 2 s).")
 PY
 echo "raw output: $OUT" >&2
