@@ -123,7 +123,7 @@ lat_ng=$("$LOADGEN" --port "$NG_PORT" --rate "$half" --connections 64 --seconds 
 
 # --- durable link creation -----------------------------------------------------------------------------
 J='Content-Type: application/json'
-curl -s -c "$OUT/jar" -H "$J" -d '{"email":"bench@example.com","password":"benchmark password"}' \
+curl -s -c "$OUT/jar" -H "$J" -d '{"email":"bench@example.com","password":"a long load-test passphrase"}' \
   "http://127.0.0.1:$SS_PORT/api/v1/auth/signup" > /dev/null
 CSRF=$(curl -s -b "$OUT/jar" "http://127.0.0.1:$SS_PORT/api/v1/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
 export BENCH_API_KEY=$(curl -s -b "$OUT/jar" -H "$J" -H "X-CSRF-Token: $CSRF" -d '{"name":"bench"}' \

@@ -1,5 +1,6 @@
 #include "accounts/auth_service.h"
 
+#include "accounts/password_policy.h"
 #include "core/crypto.h"
 
 namespace shortstack::accounts {
@@ -28,13 +29,6 @@ std::optional<std::string> email_problem(std::string_view email) {
   for (char c : email)
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"' || c == ',')
       return "email contains characters that are not allowed";
-  return std::nullopt;
-}
-
-std::optional<std::string> password_problem(std::string_view password) {
-  if (password.size() < 10) return "password must be at least 10 characters";
-  // Argon2 happily hashes megabytes; a cap keeps a login request from becoming a CPU sink.
-  if (password.size() > 256) return "password must be at most 256 characters";
   return std::nullopt;
 }
 
@@ -67,7 +61,7 @@ Result<LoggedIn> AuthService::open_session(User user, int64_t now) {
 
 Result<LoggedIn> AuthService::signup(const std::string& email, const std::string& password, int64_t now) {
   if (auto p = email_problem(email)) return make_error(400, "invalid_email", *p);
-  if (auto p = password_problem(password)) return make_error(400, "weak_password", *p);
+  if (auto p = password_problem(password, email)) return make_error(400, "weak_password", *p);
   auto hash = hash_password(password, options_.argon2);
   if (!hash) return hash.error();
   auto user = accounts_->create_user(email, *hash, now);
