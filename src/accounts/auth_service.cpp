@@ -2,6 +2,7 @@
 
 #include "accounts/password_policy.h"
 #include "core/crypto.h"
+#include "http/cookie.h"
 
 namespace shortstack::accounts {
 namespace {
@@ -32,17 +33,6 @@ std::optional<std::string> email_problem(std::string_view email) {
   return std::nullopt;
 }
 
-std::string_view cookie_value(std::string_view header, std::string_view name) {
-  while (!header.empty()) {
-    const size_t semi = header.find(';');
-    std::string_view pair = trim(header.substr(0, semi));
-    const size_t eq = pair.find('=');
-    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
-    if (semi == std::string_view::npos) break;
-    header.remove_prefix(semi + 1);
-  }
-  return {};
-}
 
 AuthService::AuthService(std::shared_ptr<AccountStore> accounts, std::shared_ptr<sessions::SessionStore> sessions,
                          AuthOptions options)
@@ -98,7 +88,7 @@ Result<std::optional<Principal>> AuthService::authenticate(std::string_view auth
     if ((*found)->first.suspended) return make_error(403, "suspended", "this account is suspended");
     return std::optional<Principal>(Principal{std::move((*found)->first), false, {}});
   }
-  const std::string_view token = cookie_value(cookie_header, kSessionCookie);
+  const std::string_view token = http::cookie_value(cookie_header, kSessionCookie);
   if (token.empty()) return std::optional<Principal>();
   auto session = sessions_->find_and_touch(sha256(token), now, options_.session_idle_ttl);
   if (!session) return session.error();

@@ -71,6 +71,5 @@ class AuthService {
 // Validation shared by the API and tests.
 std::optional<std::string> email_problem(std::string_view email);
 // The value of cookie `name` in a Cookie header, or empty.
-std::string_view cookie_value(std::string_view header, std::string_view name);
 
 }  // namespace shortstack::accounts

@@ -1,4 +1,5 @@
 #include "accounts/auth_service.h"
+#include "http/cookie.h"
 
 #include <gtest/gtest.h>
 
@@ -101,10 +102,12 @@ TEST_F(AuthServiceTest, CookieAttributes) {
 }
 
 TEST(CookieValue, FindsTheNamedCookie) {
-  EXPECT_EQ(cookie_value("a=1; ss_session=xyz; b=2", "ss_session"), "xyz");
-  EXPECT_EQ(cookie_value("ss_session=xyz", "ss_session"), "xyz");
-  EXPECT_EQ(cookie_value("xss_session=1", "ss_session"), "");
-  EXPECT_EQ(cookie_value("", "ss_session"), "");
+  EXPECT_EQ(http::cookie_value("a=1; ss_session=xyz; b=2", "ss_session"), "xyz");
+  EXPECT_EQ(http::cookie_value("ss_session=xyz", "ss_session"), "xyz");
+  EXPECT_EQ(http::cookie_value(" ss_session = xyz ;b=2", "ss_session"), "xyz");
+  EXPECT_EQ(http::cookie_value("xss_session=1", "ss_session"), "");
+  EXPECT_EQ(http::cookie_value("ss_session", "ss_session"), "");
+  EXPECT_EQ(http::cookie_value("", "ss_session"), "");
 }
 
 TEST(PasswordHash, ProductionParametersVerify) {
