@@ -49,6 +49,9 @@ TEST_F(ClickSpoolTest, PublishesOnlyAfterSyncingAndDeletesReleasedSegments) {
   EXPECT_GE(spool->syncs(), 1u);
   EXPECT_EQ(drain_ids(*q), (std::vector<std::string>{"a-1", "a-2"}));
   EXPECT_EQ(spool->segments_on_disk(), 1u) << "kept until the consumer has committed them";
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+    EXPECT_EQ(static_cast<unsigned>(entry.status().permissions() & std::filesystem::perms::all), 0600u)
+        << "clicks on disk are for the service alone";
   spool->release("a-1");
   EXPECT_EQ(spool->segments_on_disk(), 1u);
   spool->release("a-2");
