@@ -131,6 +131,7 @@ export BENCH_API_KEY=$(curl -s -b "$OUT/jar" -H "$J" -H "X-CSRF-Token: $CSRF" -d
 # The per-user creation limit would (rightly) refuse a benchmark; this run measures the store.
 kill -TERM $SS_PID; wait $SS_PID || true
 SHORTSTACK_LIMITS_CREATE_PER_SECOND_PER_USER=1000000 SHORTSTACK_LIMITS_CREATE_BURST_PER_USER=1000000 \
+SHORTSTACK_LIMITS_CREATE_PER_SECOND_PER_IP=1000000 SHORTSTACK_LIMITS_CREATE_BURST_PER_IP=1000000 \
   "$BIN" serve --listen 127.0.0.1:$SS_PORT --admin-listen 127.0.0.1:$SS_ADMIN --data-dir "$DATA" 2>> "$OUT/shortstack.log" &
 SS_PID=$!; PIDS+=($SS_PID)
 wait_http "http://127.0.0.1:$SS_ADMIN/readyz"

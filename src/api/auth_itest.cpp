@@ -134,5 +134,22 @@ TEST_F(AuthApi, SignupIsRateLimitedPerIp) {
   EXPECT_FALSE(third.http.header("retry-after").empty());
 }
 
+TEST_F(AuthApi, LinkCreationIsRateLimitedPerIpAcrossAccounts) {
+  ServerProcess limited(ServerProcess::Settings{{"limits.create_per_second_per_ip", "0.01"},
+                                                {"limits.create_burst_per_ip", "2"}});
+  limited.start();
+  ApiClient a(limited.port()), b(limited.port());
+  a.signup(unique_email());
+  a.use_new_api_key();
+  b.signup(unique_email());
+  b.use_new_api_key();
+  EXPECT_EQ(a.create_link(R"({"url":"https://example.com/1"})").status(), 201);
+  EXPECT_EQ(b.create_link(R"({"url":"https://example.com/2"})").status(), 201);
+  auto third = b.create_link(R"({"url":"https://example.com/3"})");
+  EXPECT_EQ(third.status(), 429) << "a second account on the same address shares the address's budget";
+  EXPECT_EQ(third.error_code(), "rate_limited");
+  EXPECT_FALSE(third.http.header("retry-after").empty());
+}
+
 }  // namespace
 }  // namespace shortstack::testing

@@ -108,6 +108,9 @@ Response ApiHandler::links_collection(Exchange& ex) {
     if (auto limited = throttle("create:user:" + std::to_string(who->user.id),
                                 {deps_.limits.create_per_second_per_user, deps_.limits.create_burst_per_user}))
       return *limited;
+    if (auto limited = throttle("create:ip:" + std::string(ex.remote_ip),
+                                {deps_.limits.create_per_second_per_ip, deps_.limits.create_burst_per_ip}))
+      return *limited;
     auto req = read_create(ex.request);
     if (!req) return error_response(ex, req.error());
     auto link = deps_.links->create(who->user.id, std::move(*req), unix_now());

@@ -59,6 +59,9 @@ struct Config {
     double login_per_minute_per_account = 10;
     double create_per_second_per_user = 50;
     double create_burst_per_user = 200;
+    // Per client address too, so one host cannot spread a burst over many accounts.
+    double create_per_second_per_ip = 100;
+    double create_burst_per_ip = 400;
   } limits;
   struct Clicks {
     // How often the aggregator applies what the queue holds, in one transaction. Longer: fewer page

@@ -28,6 +28,8 @@ ServerProcess::ServerProcess(Settings settings, std::string data_dir)
   // Every test client comes from 127.0.0.1; tests of the limits themselves set these explicitly.
   settings_.emplace("limits.signup_per_minute_per_ip", "100000");
   settings_.emplace("limits.login_per_minute_per_ip", "100000");
+  settings_.emplace("limits.create_per_second_per_ip", "100000");
+  settings_.emplace("limits.create_burst_per_ip", "100000");
 }
 
 ServerProcess::~ServerProcess() {
