@@ -2,6 +2,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "api/json_body.h"
+#include "api/query_params.h"
 #include "core/crypto.h"
 #include "core/time_format.h"
 #include "http/event_loop.h"
@@ -36,6 +38,8 @@ const char* kHomePage =
     "<h1>shortstack</h1><p>A link shortener. The API lives under <code>/api/v1</code>.</p>\n";
 
 }  // namespace
+
+ratelimit::Limit per_minute(double n) { return {n / 60.0, std::max(1.0, n)}; }
 
 bool is_mutation(const http::Request& req) {
   return req.method != http::Method::Get && req.method != http::Method::Head &&
@@ -117,29 +121,81 @@ Response ApiHandler::route(Exchange& ex) {
   const std::string_view code = single_segment(req.path);
   if (!code.empty() && links::is_code_syntax(code)) {
     ex.route = metrics::kRedirect;
-    if (!read) return http::json_error(405, "method_not_allowed", "use GET").header("Allow", "GET, HEAD");
+    if (req.method == http::Method::Post) return unlock_link(ex, code);
+    if (!read) return http::json_error(405, "method_not_allowed", "use GET").header("Allow", "GET, HEAD, POST");
     return redirect_miss(ex, code);
   }
   ex.route = metrics::kOther;
   return http::json_error(404, "not_found", "no link has this code");
 }
 
-Response ApiHandler::redirect_miss(Exchange& ex, std::string_view code) {
-  auto entry = deps_.resolver->load(code);
-  if (!entry) return error_response(ex, entry.error());
+namespace {
+
+// A rendered redirect answer as a Response, split back into head and body so the loop can add Date
+// and Connection.
+Response from_entry(const links::RedirectEntry& entry, int64_t now, bool wants_html) {
   std::string out;
-  const int64_t now = unix_now();
   Response r;
-  r.status = links::render_entry(*entry, now, "", true, false, wants_html(ex.request), out);
-  // Split what render_entry produced back into head and body so the loop can add Date and Connection.
+  r.status = links::render_entry(entry, now, "", true, false, wants_html, out);
   const size_t blank = out.find("\r\n\r\n");
   r.prerendered_head = out.substr(0, blank + 2);
   r.body = out.substr(blank + 4);
+  return r;
+}
+
+}  // namespace
+
+Response ApiHandler::redirect_miss(Exchange& ex, std::string_view code) {
+  auto entry = deps_.resolver->load(code);
+  if (!entry) return error_response(ex, entry.error());
+  const int64_t now = unix_now();
+  Response r = from_entry(*entry, now, wants_html(ex.request));
   if (links::live_at(*entry, now) && !ex.request.head()) {
     ex.click_link_id = entry->link_id;
     ex.click_owner_id = entry->owner_id;
   }
   return r;
+}
+
+Response ApiHandler::unlock_link(Exchange& ex, std::string_view code) {
+  const http::Request& req = ex.request;
+  // Guessing is limited per link (a targeted attack) and per address (a spray over many links).
+  if (auto limited = throttle("unlock:link:" + std::string(code), per_minute(deps_.limits.unlock_per_minute_per_link)))
+    return *limited;
+  if (auto limited = throttle("unlock:ip:" + std::string(ex.remote_ip), per_minute(deps_.limits.unlock_per_minute_per_ip)))
+    return *limited;
+  const bool json = req.content_type.substr(0, 16) == "application/json";
+  std::optional<std::string> password;
+  if (json) {
+    auto body = JsonBody::parse(req.body);
+    if (!body) return error_response(ex, body.error());
+    auto p = body->required_string("password");
+    if (!p) return error_response(ex, p.error());
+    password = std::move(*p);
+  } else if (req.content_type.substr(0, 33) == "application/x-www-form-urlencoded") {
+    password = form_field(req.body, "password");
+    if (!password) return http::json_error(400, "invalid_argument", "password is required");
+  } else {
+    return http::json_error(415, "unsupported_media_type", "send the password as a form or as JSON");
+  }
+  const int64_t now = unix_now();
+  auto link = deps_.links->unlock(code, *password, now);
+  if (!link) {
+    if (link.error().code != "wrong_password" || json) return error_response(ex, link.error());
+    Response again;
+    again.status = 401;
+    again.content_type = "text/html; charset=utf-8";
+    again.body = links::password_form_page(true);
+    again.header("Content-Security-Policy", "default-src 'none'; form-action 'self'; frame-ancestors 'none'")
+        .header("X-Frame-Options", "DENY").header("Referrer-Policy", "no-referrer").header("Cache-Control", "no-store");
+    return again;
+  }
+  // The right password: redirect exactly as an unprotected link would, and count the click.
+  links::Link open = std::move(*link);
+  open.password_hash.clear();
+  ex.click_link_id = open.id;
+  ex.click_owner_id = open.owner_id;
+  return from_entry(links::make_redirect_entry(open), now, wants_html(req));
 }
 
 Response ApiHandler::api(Exchange& ex, std::string_view rest) {

@@ -45,6 +45,8 @@ class ApiHandler final : public http::Handler {
   http::Response route(http::Exchange& ex);
   http::Response api(http::Exchange& ex, std::string_view rest);
   http::Response redirect_miss(http::Exchange& ex, std::string_view code);
+  // POST /{code}: the visitor's password for a protected link.
+  http::Response unlock_link(http::Exchange& ex, std::string_view code);
 
   // auth_routes.cpp
   http::Response signup(http::Exchange& ex);
@@ -77,5 +79,7 @@ class ApiHandler final : public http::Handler {
 http::Response error_response(const http::Exchange& ex, const Error& error);
 http::Response json_value(int status, const boost::json::value& v);
 bool is_mutation(const http::Request& req);
+// A limit of n per minute with a burst of n.
+ratelimit::Limit per_minute(double n);
 
 }  // namespace shortstack::api

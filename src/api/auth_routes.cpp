@@ -32,7 +32,6 @@ Result<Credentials> read_credentials(const http::Request& req) {
   return Credentials{std::move(*email), std::move(*password)};
 }
 
-ratelimit::Limit per_minute(double n) { return {n / 60.0, std::max(1.0, n)}; }
 
 std::string lowercase(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -26,6 +26,7 @@ boost::json::object link_json(const links::Link& l, const std::string& public_ur
   else o["expires_at"] = nullptr;
   o["redirect"] = l.redirect;
   o["disabled"] = l.disabled;
+  o["protected"] = !l.password_hash.empty();
   o["clicks"] = clicks;
   return o;
 }
@@ -57,7 +58,7 @@ std::optional<int64_t> decode_cursor(std::string_view cursor) {
 Result<links::CreateLink> read_create(const http::Request& req) {
   auto body = JsonBody::parse(req.body);
   if (!body) return body.error();
-  if (auto st = body->only({"url", "alias", "expires_at", "redirect"}); !st) return st.error();
+  if (auto st = body->only({"url", "alias", "expires_at", "redirect", "password"}); !st) return st.error();
   links::CreateLink c;
   auto url = body->required_string("url");
   if (!url) return url.error();
@@ -71,6 +72,9 @@ Result<links::CreateLink> read_create(const http::Request& req) {
   auto redirect = body->optional_int("redirect");
   if (!redirect) return redirect.error();
   if (*redirect) c.redirect = static_cast<int>(std::clamp<int64_t>(**redirect, 0, 999));
+  auto password = body->optional_string("password");
+  if (!password) return password.error();
+  c.password = std::move(*password);
   return c;
 }
 

@@ -156,12 +156,63 @@ TEST_F(LinksApi, UnknownCodesAre404AndHtmlForBrowsers) {
   EXPECT_EQ(get("/api/v2/links").status, 404);
 }
 
+TEST_F(LinksApi, PasswordProtectedLinksShowAFormAndRedirectOnlyForThePassword) {
+  auto created = alice.create_link(R"({"url":"https://example.com/launch-plan","password":"open sesame"})");
+  ASSERT_EQ(created.status(), 201) << created.http.body;
+  EXPECT_TRUE(created.json.at("protected").as_bool());
+  EXPECT_EQ(created.http.body.find("argon2"), std::string::npos) << "the hash never leaves the server";
+  const std::string code = created.str("code");
+
+  auto form = http(server->port(), browser_get("/" + code));
+  EXPECT_EQ(form.status, 200);
+  EXPECT_TRUE(form.header("location").empty());
+  EXPECT_EQ(form.body.find("launch-plan"), std::string::npos) << "the form never holds the target";
+  EXPECT_NE(form.body.find("<form method=post>"), std::string::npos);
+
+  auto post = [&](const std::string& body, const std::string& type) {
+    return http(server->port(), Request{"POST", "/" + code, body, {{"Content-Type", type}, {"User-Agent", kBrowserUserAgent}}});
+  };
+  auto wrong = post("password=open+sesame%21", "application/x-www-form-urlencoded");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_NE(wrong.body.find("<form"), std::string::npos);
+  EXPECT_EQ(wrong.body.find("launch-plan"), std::string::npos);
+  auto right = post("password=open+sesame", "application/x-www-form-urlencoded");
+  EXPECT_EQ(right.status, 302);
+  EXPECT_EQ(right.header("location"), "https://example.com/launch-plan");
+  auto json = post(R"({"password":"open sesame"})", "application/json");
+  EXPECT_EQ(json.status, 302);
+  EXPECT_EQ(to_api_result(post(R"({"password":"nope nope"})", "application/json")).error_code(), "wrong_password");
+  EXPECT_EQ(post("password=x", "text/plain").status, 415);
+  EXPECT_EQ(to_api_result(post("other=1", "application/x-www-form-urlencoded")).status(), 400);
+
+  // Unprotected links do not take a password; too short a password is refused at creation.
+  const std::string plain = alice.create_link(R"({"url":"https://example.com/plain"})").str("code");
+  EXPECT_EQ(http(server->port(), Request{"POST", "/" + plain, "password=x", {{"Content-Type", "application/x-www-form-urlencoded"}}}).status, 404);
+  EXPECT_EQ(alice.create_link(R"({"url":"https://example.com/","password":"abc"})").error_code(), "invalid_password");
+}
+
+TEST_F(LinksApi, PasswordAttemptsAreRateLimitedPerLink) {
+  ServerProcess limited(ServerProcess::Settings{{"limits.unlock_per_minute_per_link", "3"}});
+  limited.start();
+  ApiClient owner(limited.port());
+  owner.signup("unlock-limit@example.com");
+  owner.use_new_api_key();
+  const std::string code = owner.create_link(R"({"url":"https://example.com/x","password":"the password"})").str("code");
+  auto attempt = [&](const std::string& pw) {
+    return http(limited.port(), Request{"POST", "/" + code, "password=" + pw, {{"Content-Type", "application/x-www-form-urlencoded"}}});
+  };
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(attempt("guess" + std::to_string(i)).status, 401);
+  auto blocked = attempt("the+password");
+  EXPECT_EQ(blocked.status, 429) << "even the right password waits once the link's budget is spent";
+  EXPECT_FALSE(blocked.header("retry-after").empty());
+}
+
 TEST_F(LinksApi, MethodsAndMediaTypes) {
   EXPECT_EQ(http(server->port(), {"PUT", "/api/v1/links", "{}", {}}).status, 405);
   auto form = http(server->port(), Request{"POST", "/api/v1/links", "url=x", {{"Content-Type", "application/x-www-form-urlencoded"},
                                                                            {"Authorization", "Bearer " + alice.bearer}}});
   EXPECT_EQ(form.status, 415);
-  EXPECT_EQ(http(server->port(), {"POST", "/somecode", "", {}}).status, 405);
+  EXPECT_EQ(http(server->port(), {"PUT", "/somecode", "", {}}).status, 405);
 }
 
 }  // namespace

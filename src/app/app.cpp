@@ -160,6 +160,7 @@ int serve(const config::Config& c) {
   deps.access_log = c.log.access_log;
   deps.limits = c.limits;
   auto link_service = std::make_shared<links::LinkService>(link_store, resolver, policy);
+  link_service->set_password_params(auth_options.argon2);
   deps.links = link_service;
   api::ApiHandler api_handler(deps);
   api::AdminHandler admin_handler(ready);

@@ -159,6 +159,8 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"limits.create_burst_per_user", double_setting(FIELD(limits.create_burst_per_user))},
       {"limits.create_per_second_per_ip", double_setting(FIELD(limits.create_per_second_per_ip))},
       {"limits.create_burst_per_ip", double_setting(FIELD(limits.create_burst_per_ip))},
+      {"limits.unlock_per_minute_per_link", double_setting(FIELD(limits.unlock_per_minute_per_link))},
+      {"limits.unlock_per_minute_per_ip", double_setting(FIELD(limits.unlock_per_minute_per_ip))},
       {"clicks.aggregate_interval_ms", int_setting(FIELD(clicks.aggregate_interval_ms))},
       {"clicks.record", bool_setting(FIELD(clicks.record))},
       {"clicks.compact_interval_ms", int_setting(FIELD(clicks.compact_interval_ms))},
@@ -304,7 +306,9 @@ std::vector<std::string> validate(const Config& c) {
                                {"limits.create_per_second_per_user", c.limits.create_per_second_per_user},
                                {"limits.create_burst_per_user", c.limits.create_burst_per_user},
                                {"limits.create_per_second_per_ip", c.limits.create_per_second_per_ip},
-                               {"limits.create_burst_per_ip", c.limits.create_burst_per_ip}})
+                               {"limits.create_burst_per_ip", c.limits.create_burst_per_ip},
+                               {"limits.unlock_per_minute_per_link", c.limits.unlock_per_minute_per_link},
+                               {"limits.unlock_per_minute_per_ip", c.limits.unlock_per_minute_per_ip}})
     if (!(v > 0)) e.push_back(std::string("'") + key + "' must be greater than 0");
   if (c.storage.data_dir.empty()) e.push_back("'storage.data_dir' must not be empty");
 

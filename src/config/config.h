@@ -62,6 +62,9 @@ struct Config {
     // Per client address too, so one host cannot spread a burst over many accounts.
     double create_per_second_per_ip = 100;
     double create_burst_per_ip = 400;
+    // Password attempts on protected links.
+    double unlock_per_minute_per_link = 10;
+    double unlock_per_minute_per_ip = 30;
   } limits;
   struct Clicks {
     // How often the aggregator applies what the queue holds, in one transaction. Longer: fewer page

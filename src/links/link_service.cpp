@@ -52,7 +52,14 @@ Result<Link> LinkService::create(int64_t owner_id, CreateLink req, int64_t now) 
   if (req.expires_at && *req.expires_at <= now)
     return make_error(400, "invalid_expires_at", "expires_at must be in the future");
 
-  NewLink n{{}, owner_id, bucket_for_owner(owner_id), std::move(*url), req.redirect, req.expires_at, now};
+  NewLink n{{}, owner_id, bucket_for_owner(owner_id), std::move(*url), req.redirect, req.expires_at, now, {}};
+  if (req.password) {
+    if (req.password->size() < 6 || req.password->size() > 256)
+      return make_error(400, "invalid_password", "password must be 6 to 256 characters");
+    auto hash = accounts::hash_password(*req.password, password_params_);
+    if (!hash) return hash.error();
+    n.password_hash = std::move(*hash);
+  }
   if (req.alias) {
     if (auto p = alias_problem(*req.alias)) return make_error(400, "invalid_alias", *p);
     n.code = *req.alias;
@@ -99,6 +106,18 @@ Result<Link> LinkService::update(int64_t owner_id, std::string_view code, LinkPa
   if (!updated->has_value()) return not_found();
   resolver_->invalidate(code);
   return std::move(**updated);
+}
+
+Result<Link> LinkService::unlock(std::string_view code, std::string_view password, int64_t now) {
+  auto found = store_->find_by_code(code);
+  if (!found) return found.error();
+  if (!found->has_value() || (*found)->password_hash.empty()) return not_found();
+  Link& l = **found;
+  if (l.deleted || l.disabled || (l.expires_at && *l.expires_at <= now))
+    return make_error(410, "gone", "this link is disabled, expired or deleted");
+  if (!accounts::verify_password(password, l.password_hash))
+    return make_error(401, "wrong_password", "that is not this link's password");
+  return std::move(l);
 }
 
 Status LinkService::remove(int64_t owner_id, std::string_view code, int64_t now) {

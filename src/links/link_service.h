@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "accounts/password_hash.h"
 #include "links/link_resolver.h"
 #include "links/link_store.h"
 #include "links/url_validator.h"
@@ -17,6 +18,7 @@ struct CreateLink {
   std::optional<std::string> alias;
   std::optional<int64_t> expires_at;
   int redirect = 302;
+  std::optional<std::string> password;  // protects the link; stored only as an Argon2id hash
 };
 
 class LinkService {
@@ -30,6 +32,10 @@ class LinkService {
   Result<std::vector<Link>> by_ids(const std::vector<int64_t>& ids) { return store_->find_by_ids(ids); }
   Result<Link> update(int64_t owner_id, std::string_view code, LinkPatch patch);
   Status remove(int64_t owner_id, std::string_view code, int64_t now);
+  // A visitor's password for a protected link: the live link when it is right; 401 wrong_password
+  // when wrong; 404 or 410 like the redirect when there is no such live protected link.
+  Result<Link> unlock(std::string_view code, std::string_view password, int64_t now);
+  void set_password_params(accounts::Argon2Params params) { password_params_ = params; }
 
   void set_policy(UrlPolicy policy);
 
@@ -39,6 +45,7 @@ class LinkService {
   std::shared_ptr<LinkStore> store_;
   std::shared_ptr<LinkResolver> resolver_;
   UrlPolicy policy_;
+  accounts::Argon2Params password_params_;
 };
 
 std::optional<std::string> alias_problem(std::string_view alias);

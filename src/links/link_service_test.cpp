@@ -33,32 +33,32 @@ class LinkServiceTest : public ::testing::Test {
 };
 
 TEST_F(LinkServiceTest, GeneratedCodesUseTheOwnersBucket) {
-  auto l = service->create(7, {"https://example.com", {}, {}, 302}, 100);
+  auto l = service->create(7, {"https://example.com", {}, {}, 302, {}}, 100);
   ASSERT_TRUE(l);
   EXPECT_EQ(bucket_of(l->code), bucket_for_owner(7));
   EXPECT_EQ(l->url, "https://example.com/");
 }
 
 TEST_F(LinkServiceTest, RefusalsWriteNothing) {
-  EXPECT_EQ(service->create(1, {"ftp://x.com", {}, {}, 302}, 100).error().code, "invalid_url");
-  EXPECT_EQ(service->create(1, {"https://x.com", "ab", {}, 302}, 100).error().code, "invalid_alias");
-  EXPECT_EQ(service->create(1, {"https://x.com", "Admin", {}, 302}, 100).error().code, "invalid_alias");
-  EXPECT_EQ(service->create(1, {"https://x.com", "has space", {}, 302}, 100).error().code, "invalid_alias");
-  EXPECT_EQ(service->create(1, {"https://x.com", {}, {}, 303}, 100).error().code, "invalid_redirect");
-  EXPECT_EQ(service->create(1, {"https://x.com", {}, 50, 302}, 100).error().code, "invalid_expires_at");
+  EXPECT_EQ(service->create(1, {"ftp://x.com", {}, {}, 302, {}}, 100).error().code, "invalid_url");
+  EXPECT_EQ(service->create(1, {"https://x.com", "ab", {}, 302, {}}, 100).error().code, "invalid_alias");
+  EXPECT_EQ(service->create(1, {"https://x.com", "Admin", {}, 302, {}}, 100).error().code, "invalid_alias");
+  EXPECT_EQ(service->create(1, {"https://x.com", "has space", {}, 302, {}}, 100).error().code, "invalid_alias");
+  EXPECT_EQ(service->create(1, {"https://x.com", {}, {}, 303, {}}, 100).error().code, "invalid_redirect");
+  EXPECT_EQ(service->create(1, {"https://x.com", {}, 50, 302, {}}, 100).error().code, "invalid_expires_at");
   EXPECT_TRUE(store->list_by_owner(1, std::nullopt, 10)->links.empty());
 }
 
 TEST_F(LinkServiceTest, AliasConflictsAre409) {
-  ASSERT_TRUE(service->create(1, {"https://x.com", "promo", {}, 302}, 100));
-  auto again = service->create(2, {"https://y.com", "promo", {}, 302}, 100);
+  ASSERT_TRUE(service->create(1, {"https://x.com", "promo", {}, 302, {}}, 100));
+  auto again = service->create(2, {"https://y.com", "promo", {}, 302, {}}, 100);
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().http_status, 409);
   EXPECT_EQ(again.error().code, "alias_taken");
 }
 
 TEST_F(LinkServiceTest, OtherOwnersSeeNotFound) {
-  auto l = service->create(1, {"https://x.com", "mine", {}, 302}, 100);
+  auto l = service->create(1, {"https://x.com", "mine", {}, 302, {}}, 100);
   EXPECT_EQ(service->get(2, "mine").error().http_status, 404);
   EXPECT_EQ(service->update(2, "mine", LinkPatch{"https://evil.com", {}, {}, {}, 101}).error().http_status, 404);
   EXPECT_EQ(service->remove(2, "mine", 101).error().http_status, 404);
@@ -66,7 +66,7 @@ TEST_F(LinkServiceTest, OtherOwnersSeeNotFound) {
 }
 
 TEST_F(LinkServiceTest, ChangesShowOnTheNextRedirect) {
-  ASSERT_TRUE(service->create(1, {"https://before.example", "flip", {}, 302}, 100));
+  ASSERT_TRUE(service->create(1, {"https://before.example", "flip", {}, 302, {}}, 100));
   EXPECT_NE(render("flip").find("Location: https://before.example/"), std::string::npos);
   EXPECT_NE(render("flip").find("Location: https://before.example/"), std::string::npos);  // now from L1
   ASSERT_TRUE(service->update(1, "flip", LinkPatch{"https://after.example", {}, 301, {}, 101}));
@@ -80,7 +80,7 @@ TEST_F(LinkServiceTest, ChangesShowOnTheNextRedirect) {
 }
 
 TEST_F(LinkServiceTest, AChangeReachesOtherThreadsThatCachedTheOldAnswer) {
-  ASSERT_TRUE(service->create(1, {"https://before.example", "hot", {}, 302}, 100));
+  ASSERT_TRUE(service->create(1, {"https://before.example", "hot", {}, 302, {}}, 100));
   std::promise<void> cached, changed;
   // One thread (an event loop) answers twice, so its per-thread copy is in use; after the link
   // changes on another thread, the same thread's next answer must show the change.
@@ -99,12 +99,12 @@ TEST_F(LinkServiceTest, AChangeReachesOtherThreadsThatCachedTheOldAnswer) {
 
 TEST_F(LinkServiceTest, CreatingOverANegativeEntryRedirectsAtOnce) {
   EXPECT_EQ(render("later").rfind("HTTP/1.1 404", 0), 0u);  // cached as unknown
-  ASSERT_TRUE(service->create(1, {"https://x.com", "later", {}, 302}, 100));
+  ASSERT_TRUE(service->create(1, {"https://x.com", "later", {}, 302, {}}, 100));
   EXPECT_EQ(render("later").rfind("HTTP/1.1 302", 0), 0u);
 }
 
 TEST_F(LinkServiceTest, WarmingLoadsTheNewestLinksWithoutOverridingChanges) {
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(service->create(1, {"https://x.com/" + std::to_string(i), "w" + std::to_string(i) + "x", {}, 302}, 100));
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(service->create(1, {"https://x.com/" + std::to_string(i), "w" + std::to_string(i) + "x", {}, 302, {}}, 100));
   ASSERT_TRUE(service->remove(1, "w0x", 101));
   auto added = resolver->warm(3);
   ASSERT_TRUE(added);
@@ -116,7 +116,7 @@ TEST_F(LinkServiceTest, WarmingLoadsTheNewestLinksWithoutOverridingChanges) {
 }
 
 TEST_F(LinkServiceTest, ExpiredLinksAnswerGone) {
-  ASSERT_TRUE(service->create(1, {"https://x.com", "soon", 1500, 302}, 100));
+  ASSERT_TRUE(service->create(1, {"https://x.com", "soon", 1500, 302, {}}, 100));
   std::string out;
   render("soon");  // load into L1
   auto live = resolver->render_cached("soon", LinkResolver::Clock::now(), 1499, "", true, false, false, out);

@@ -25,6 +25,7 @@ struct Link {
   std::optional<int64_t> expires_at;
   bool disabled = false;
   bool deleted = false;
+  std::string password_hash;  // Argon2id; empty when the link has no password
 };
 
 struct NewLink {
@@ -35,6 +36,7 @@ struct NewLink {
   int redirect = 302;
   std::optional<int64_t> expires_at;
   int64_t now = 0;
+  std::string password_hash;  // empty: none
 };
 
 struct LinkPatch {

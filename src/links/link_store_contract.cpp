@@ -12,7 +12,7 @@ namespace {
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(LinkStoreContract);
 
 NewLink new_link(std::string code, int64_t owner = 1, int64_t now = 1000) {
-  return NewLink{std::move(code), owner, 7, "https://example.com/" + std::to_string(now), 302, std::nullopt, now};
+  return NewLink{std::move(code), owner, 7, "https://example.com/" + std::to_string(now), 302, std::nullopt, now, {}};
 }
 
 TEST_P(LinkStoreContract, CreateThenFindReturnsEveryField) {
@@ -135,6 +135,15 @@ TEST_P(LinkStoreContract, RemovedLinkKeepsItsCodeForever) {
   LinkPatch p;
   p.disabled = false;
   EXPECT_FALSE(store->update("gone001", 1, p)->has_value()) << "a deleted link cannot be revived by PATCH";
+}
+
+TEST_P(LinkStoreContract, APasswordHashIsStoredAndReadBack) {
+  NewLink n = new_link("pwd0001");
+  n.password_hash = "$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$aGFzaA";
+  ASSERT_TRUE(store->create(n));
+  EXPECT_EQ((*store->find_by_code("pwd0001"))->password_hash, n.password_hash);
+  ASSERT_TRUE(store->create(new_link("pwd0002")));
+  EXPECT_EQ((*store->find_by_code("pwd0002"))->password_hash, "") << "no password: empty";
 }
 
 TEST_P(LinkStoreContract, FindByIdsReturnsThoseLinksInTheOrderAsked) {

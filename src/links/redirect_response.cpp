@@ -60,6 +60,12 @@ void finish(std::string_view date_line, bool keep_alive, std::string& out) {
   out += "\r\n";
 }
 
+// The form page may not be framed (clickjacking), may only post to itself, and loads nothing.
+constexpr std::string_view kFormHeaders =
+    "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n"
+    "Content-Security-Policy: default-src 'none'; form-action 'self'; frame-ancestors 'none'\r\n"
+    "X-Frame-Options: DENY\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ";
+
 void append_number(std::string& out, size_t n) {
   char buf[24];
   out.append(buf, std::to_chars(buf, buf + sizeof buf, n).ptr);
@@ -86,6 +92,13 @@ std::string html_escape(std::string_view s) {
 RedirectEntry make_redirect_entry(const Link& link) {
   if (link.deleted || link.disabled) return gone_entry();
   RedirectEntry e;
+  if (!link.password_hash.empty()) {
+    e.kind = RedirectEntry::Kind::Protected;
+    e.link_id = link.id;
+    e.owner_id = link.owner_id;
+    e.expires_at = link.expires_at.value_or(0);
+    return e;  // no URL: the cache never holds a protected target
+  }
   e.kind = RedirectEntry::Kind::Redirect;
   e.status = static_cast<uint16_t>(link.redirect);
   e.link_id = link.id;
@@ -94,6 +107,13 @@ RedirectEntry make_redirect_entry(const Link& link) {
   e.url = link.url;  // validated at write time: no CR, LF or controls can be in it
   if (std::string escaped = html_escape(link.url); escaped != link.url) e.escaped_url = std::move(escaped);
   return e;
+}
+
+std::string password_form_page(bool wrong) {
+  return std::string("<!doctype html><meta charset=utf-8><title>Password required</title>") +
+         (wrong ? "<p>That password is not right.</p>" : "<p>This link is protected by a password.</p>") +
+         "<form method=post><input type=password name=password autofocus required>"
+         "<button>Continue</button></form>\n";
 }
 
 RedirectEntry missing_entry() { return RedirectEntry{}; }
@@ -119,6 +139,16 @@ int render_entry(const RedirectEntry& e, int64_t now, std::string_view date_line
       out += kBodySuffix;
     }
     return e.status;
+  }
+  if (e.kind == RedirectEntry::Kind::Protected && (e.expires_at == 0 || e.expires_at > now)) {
+    static const std::string body = password_form_page(false);
+    out += "HTTP/1.1 200 OK\r\n";
+    out += kFormHeaders;
+    append_number(out, body.size());
+    out += "\r\n";
+    finish(date_line, keep_alive, out);
+    if (!head) out += body;
+    return 200;
   }
   const StaticError& err = e.kind == RedirectEntry::Kind::Missing ? not_found() : gone();
   out += wants_html ? err.html_head : err.json_head;

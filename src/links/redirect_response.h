@@ -13,7 +13,8 @@
 namespace shortstack::links {
 
 struct RedirectEntry {
-  enum class Kind : uint8_t { Redirect, Gone, Missing };
+  // Protected: the target is behind a password; the entry holds no URL, only the form's page.
+  enum class Kind : uint8_t { Redirect, Protected, Gone, Missing };
   Kind kind = Kind::Missing;
   uint16_t status = 0;
   int64_t link_id = 0;
@@ -38,5 +39,9 @@ int render_entry(const RedirectEntry& e, int64_t now, std::string_view date_line
                   bool wants_html, std::string& out);
 
 std::string html_escape(std::string_view s);
+
+// The password form for a protected link: a page that posts back to /{code} and never contains the
+// target. `wrong` adds the message for a failed attempt.
+std::string password_form_page(bool wrong);
 
 }  // namespace shortstack::links

@@ -58,5 +58,26 @@ TEST(RedirectResponse, ErrorsAreJsonUnlessTheClientWantsHtml) {
   EXPECT_NE(gone.find("Connection: close\r\n"), std::string::npos);
 }
 
+TEST(RedirectResponse, AProtectedLinkAnswersWithAFormThatNeverHoldsTheTarget) {
+  Link l = link("https://secret.example/launch-plan");
+  l.password_hash = "$argon2id$...";
+  const RedirectEntry e = make_redirect_entry(l);
+  EXPECT_TRUE(e.url.empty()) << "the cache must not hold a protected target";
+  EXPECT_FALSE(live_at(e, 0)) << "not a redirect, so not a click";
+  std::string out;
+  EXPECT_EQ(render_entry(e, 0, "", true, false, false, out), 200);
+  EXPECT_EQ(out.rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+  EXPECT_EQ(out.find("secret.example"), std::string::npos);
+  EXPECT_EQ(out.find("Location:"), std::string::npos);
+  EXPECT_NE(out.find("<form method=post>"), std::string::npos);
+  EXPECT_NE(out.find("frame-ancestors 'none'"), std::string::npos);
+  std::string head;
+  render_entry(e, 0, "", true, true, false, head);
+  EXPECT_EQ(head.find("<form"), std::string::npos);
+  l.expires_at = 50;
+  std::string expired;
+  EXPECT_EQ(render_entry(make_redirect_entry(l), 100, "", true, false, true, expired), 410);
+}
+
 }  // namespace
 }  // namespace shortstack::links

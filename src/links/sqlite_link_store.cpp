@@ -21,12 +21,13 @@ Link read_link(const Stmt& s) {
   l.expires_at = s.optional_int64(8);
   l.disabled = s.int64(9) != 0;
   l.deleted = !s.is_null(10);
+  l.password_hash = s.text(11);
   return l;
 }
 
 #define SELECT_LINKS                                                                                 \
   "SELECT l.id, l.code, l.owner_id, l.bucket, l.url, l.redirect, l.created_at, l.updated_at, l.expires_at, " \
-  "l.disabled, l.deleted_at FROM links l "
+  "l.disabled, l.deleted_at, l.password_hash FROM links l "
 
 Result<std::optional<Link>> select_by_code(SqliteConn& c, std::string_view code) {
   SHORTSTACK_PREPARE(q, c, SELECT_LINKS "WHERE l.code = ?");
@@ -41,10 +42,12 @@ Result<std::optional<Link>> select_by_code(SqliteConn& c, std::string_view code)
 Result<Link> SqliteLinkStore::create(const NewLink& n) {
   return db_->write<Link>([&n](SqliteConn& c) -> Result<Link> {
     SHORTSTACK_PREPARE(ins, c,
-                       "INSERT INTO links(code, owner_id, bucket, url, redirect, created_at, updated_at, expires_at) "
-                       "VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+                       "INSERT INTO links(code, owner_id, bucket, url, redirect, created_at, updated_at, expires_at, "
+                       "password_hash) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
     ins.bind(1, n.code).bind(2, n.owner_id).bind(3, int64_t{n.bucket}).bind(4, n.url).bind(5, int64_t{n.redirect});
     ins.bind(6, n.now).bind(7, n.now).bind_optional(8, n.expires_at);
+    if (n.password_hash.empty()) ins.bind_null(9);
+    else ins.bind(9, std::string_view(n.password_hash));
     if (auto st = ins.run(); !st) {
       if (ins.unique_violation()) return make_error(409, "code_taken", "that code is already in use");
       return st.error();
@@ -58,6 +61,7 @@ Result<Link> SqliteLinkStore::create(const NewLink& n) {
     l.redirect = n.redirect;
     l.created_at = l.updated_at = n.now;
     l.expires_at = n.expires_at;
+    l.password_hash = n.password_hash;
     return l;
   });
 }
