@@ -2,7 +2,10 @@
 // Counting is tested in src/clicks/clicks_itest.cpp.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include "testing/api_client.h"
@@ -205,6 +208,38 @@ TEST_F(LinksApi, PasswordAttemptsAreRateLimitedPerLink) {
   auto blocked = attempt("the+password");
   EXPECT_EQ(blocked.status, 429) << "even the right password waits once the link's budget is spent";
   EXPECT_FALSE(blocked.header("retry-after").empty());
+}
+
+TEST(Blocklist, AFileOfBlockedDomainsIsReloadedOnSighup) {
+  TempDir dir;
+  const std::string list = dir.file("blocklist.txt");
+  std::ofstream(list) << "evil.example\n";
+  ServerProcess server(ServerProcess::Settings{{"links.blocklist_file", list}});
+  server.start();
+  ApiClient c(server.port());
+  c.signup("blocklist@example.com");
+  c.use_new_api_key();
+  EXPECT_EQ(c.create_link(R"({"url":"https://login.evil.example/"})").error_code(), "blocked_domain");
+  EXPECT_EQ(c.create_link(R"({"url":"https://later.example/0"})").status(), 201);
+
+  std::ofstream(list) << "evil.example\nlater.example\n";
+  server.send_signal(SIGHUP);
+  std::string code;
+  for (int i = 1; i < 200 && code != "blocked_domain"; ++i) {  // bounded wait for the reload
+    code = c.create_link(R"({"url":"https://later.example/)" + std::to_string(i) + R"("})").error_code();
+    if (code != "blocked_domain") std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(code, "blocked_domain");
+  EXPECT_NE(server.log().find("blocklist_reloaded"), std::string::npos);
+
+  // A broken file is refused whole and the list in force stays.
+  std::ofstream(list) << "not a domain\n";
+  server.send_signal(SIGHUP);
+  for (int i = 0; i < 200 && server.log().find("blocklist_reload_failed") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_NE(server.log().find("blocklist_reload_failed"), std::string::npos);
+  EXPECT_EQ(c.create_link(R"({"url":"https://evil.example/"})").error_code(), "blocked_domain");
+  EXPECT_EQ(server.stop(SIGTERM), 0) << "SIGHUP never stops the server";
 }
 
 TEST_F(LinksApi, MethodsAndMediaTypes) {

@@ -11,6 +11,7 @@
 #include "api/api_handler.h"
 #include "app/click_pipeline.h"
 #include "http/server.h"
+#include "links/blocklist.h"
 #include "links/sqlite_link_store.h"
 #include "log/log.h"
 #include "metrics/metrics.h"
@@ -73,16 +74,30 @@ std::string public_url_for(const config::Config& c, uint16_t bound_port) {
   return "http://" + config::parse_host_port(c.server.listen)->host + ":" + std::to_string(bound_port);
 }
 
-// Blocks until SIGTERM or SIGINT. The signals were blocked in every thread before any was created,
-// so exactly this thread receives them.
-int wait_for_stop_signal() {
+// Blocks until SIGTERM or SIGINT, calling on_hangup for each SIGHUP meanwhile. The signals were
+// blocked in every thread before any was created, so exactly this thread receives them.
+int wait_for_stop_signal(const std::function<void()>& on_hangup) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
-  int sig = 0;
-  sigwait(&set, &sig);
-  return sig;
+  sigaddset(&set, SIGHUP);
+  for (;;) {
+    int sig = 0;
+    sigwait(&set, &sig);
+    if (sig != SIGHUP) return sig;
+    on_hangup();
+  }
+}
+
+// The configured blocked domains plus those in links.blocklist_file.
+Result<std::vector<std::string>> blocked_domains(const config::Config& c) {
+  std::vector<std::string> all = c.links.blocked_domains;
+  if (c.links.blocklist_file.empty()) return all;
+  auto from_file = links::read_blocklist(c.links.blocklist_file);
+  if (!from_file) return from_file.error();
+  all.insert(all.end(), from_file->begin(), from_file->end());
+  return all;
 }
 
 // "https://sho.rt:8443/x" → "sho.rt": links back to our own host would redirect in a loop.
@@ -135,7 +150,12 @@ int serve(const config::Config& c) {
       link_store, links::ResolverOptions{static_cast<size_t>(c.cache.l1_entries),
                                          std::chrono::milliseconds(c.cache.positive_ttl_ms),
                                          std::chrono::milliseconds(c.cache.negative_ttl_ms)});
-  links::UrlPolicy policy{static_cast<size_t>(c.links.max_url_length), c.links.blocked_domains, {}};
+  auto blocked = blocked_domains(c);
+  if (!blocked) {
+    log::error("startup_failed", {{"error", blocked.error().message}});
+    return 1;
+  }
+  links::UrlPolicy policy{static_cast<size_t>(c.links.max_url_length), *blocked, {}};
   accounts::AuthOptions auth_options{c.auth.session_idle_ttl_s, c.auth.session_absolute_ttl_s, c.auth.cookie_secure,
                                      {static_cast<uint32_t>(c.auth.argon2_iterations),
                                       static_cast<uint32_t>(c.auth.argon2_memory_kib), 1}};
@@ -216,7 +236,16 @@ int serve(const config::Config& c) {
                       {"public_port", static_cast<int64_t>(public_port)}, {"loops", static_cast<int64_t>(loops.size())},
                       {"version", SHORTSTACK_VERSION}});
 
-  const int sig = wait_for_stop_signal();
+  const int sig = wait_for_stop_signal([&] {
+    // A new blocklist applies to links created or retargeted from now on; a bad file changes nothing.
+    auto reloaded = blocked_domains(c);
+    if (!reloaded) return log::warn("blocklist_reload_failed", {{"error", reloaded.error().message}});
+    links::UrlPolicy p = link_service->policy();
+    p.blocked_domains = std::move(*reloaded);
+    const auto count = static_cast<int64_t>(p.blocked_domains.size());
+    link_service->set_policy(std::move(p));
+    log::info("blocklist_reloaded", {{"domains", count}});
+  });
   if (warmer.joinable()) warmer.join();
   // 1. Readiness turns to 503 while requests are still served, so the load balancer can take us out.
   ready.store(false);

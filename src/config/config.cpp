@@ -147,6 +147,7 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"cache.warm_on_start", bool_setting(FIELD(cache.warm_on_start))},
       {"links.max_url_length", int_setting(FIELD(links.max_url_length))},
       {"links.blocked_domains", list_setting(FIELD(links.blocked_domains))},
+      {"links.blocklist_file", string_setting(FIELD(links.blocklist_file))},
       {"auth.session_idle_ttl_s", int_setting(FIELD(auth.session_idle_ttl_s))},
       {"auth.session_absolute_ttl_s", int_setting(FIELD(auth.session_absolute_ttl_s))},
       {"auth.cookie_secure", bool_setting(FIELD(auth.cookie_secure))},

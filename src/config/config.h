@@ -45,6 +45,8 @@ struct Config {
   struct Links {
     int64_t max_url_length = 2048;
     std::vector<std::string> blocked_domains;
+    // More blocked domains, one per line ('#' comments), read at start and again on SIGHUP.
+    std::string blocklist_file;
   } links;
   struct Auth {
     int64_t session_idle_ttl_s = 7 * 86400;

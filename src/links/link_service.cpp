@@ -36,10 +36,18 @@ bool valid_redirect_status(int s) { return s == 301 || s == 302 || s == 307 || s
 LinkService::LinkService(std::shared_ptr<LinkStore> store, std::shared_ptr<LinkResolver> resolver, UrlPolicy policy)
     : store_(std::move(store)), resolver_(std::move(resolver)), policy_(std::move(policy)) {}
 
-void LinkService::set_policy(UrlPolicy policy) { policy_ = std::move(policy); }
+void LinkService::set_policy(UrlPolicy policy) {
+  std::lock_guard lock(policy_mu_);
+  policy_ = std::move(policy);
+}
+
+UrlPolicy LinkService::policy() const {
+  std::lock_guard lock(policy_mu_);
+  return policy_;
+}
 
 Result<std::string> LinkService::checked_url(const std::string& url) {
-  auto normalized = normalize_url(url, policy_);
+  auto normalized = normalize_url(url, policy());
   if (!normalized) return normalized.error();
   return std::move(normalized->url);
 }

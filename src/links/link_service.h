@@ -2,6 +2,7 @@
 // The rules for creating and changing links, independent of HTTP and JSON. Every change is committed
 // to the store first and then invalidated in the resolver, so the next redirect sees it.
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -37,13 +38,16 @@ class LinkService {
   Result<Link> unlock(std::string_view code, std::string_view password, int64_t now);
   void set_password_params(accounts::Argon2Params params) { password_params_ = params; }
 
+  // Any thread, any time: the blocklist is reloaded on SIGHUP while requests are being served.
   void set_policy(UrlPolicy policy);
+  UrlPolicy policy() const;
 
  private:
   Result<std::string> checked_url(const std::string& url);
 
   std::shared_ptr<LinkStore> store_;
   std::shared_ptr<LinkResolver> resolver_;
+  mutable std::mutex policy_mu_;
   UrlPolicy policy_;
   accounts::Argon2Params password_params_;
 };

@@ -96,6 +96,10 @@ void ServerProcess::start() {
   throw std::runtime_error("server did not become ready:\n" + log());
 }
 
+void ServerProcess::send_signal(int signal) {
+  if (pid_ > 0) ::kill(pid_, signal);
+}
+
 int ServerProcess::stop(int signal) {
   if (pid_ <= 0) return -1;
   ::kill(pid_, signal);

@@ -21,6 +21,7 @@ class ServerProcess {
 
   void start();                    // returns once /readyz answers 200
   int stop(int signal = 15);       // sends the signal, waits for exit, returns the exit status
+  void send_signal(int signal);    // and returns at once (SIGHUP, say)
   bool running() const { return pid_ > 0; }
   int port() const { return port_; }
   int admin_port() const { return admin_port_; }
