@@ -4,18 +4,14 @@
 #include <cctype>
 #include <unordered_set>
 
+#include "core/ascii.h"
+
 namespace shortstack::embedded {
 std::string_view common_passwords_txt();
 }
 
 namespace shortstack::accounts {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 const std::unordered_set<std::string>& common_passwords() {
   static const auto set = [] {
@@ -25,7 +21,7 @@ const std::unordered_set<std::string>& common_passwords() {
       const size_t eol = text.find('\n');
       const std::string_view line = text.substr(0, eol);
       text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
-      if (!line.empty() && line.front() != '#') out.insert(lower(line));
+      if (!line.empty() && line.front() != '#') out.insert(ascii_lower(line));
     }
     return out;
   }();
@@ -52,10 +48,10 @@ std::optional<std::string> password_problem(std::string_view password, std::stri
   if (password.size() < kMinPasswordLength) return "password must be at least 10 characters";
   // Argon2 happily hashes megabytes; a cap keeps a login request from becoming a CPU sink.
   if (password.size() > kMaxPasswordLength) return "password must be at most 256 characters";
-  const std::string folded = lower(password);
+  const std::string folded = ascii_lower(password);
   if (common_passwords().count(folded)) return "password is on the list of commonly used passwords";
   if (one_repeated_character(folded) || simple_run(folded)) return "password is too easy to guess";
-  const std::string local = lower(email.substr(0, email.find('@')));
+  const std::string local = ascii_lower(email.substr(0, email.find('@')));
   if (local.size() >= 4 && folded.find(local) != std::string::npos) return "password must not contain the email's name";
   return std::nullopt;
 }

@@ -3,18 +3,14 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.h"
+
 namespace shortstack::embedded {
 std::string_view bots_txt();
 }
 
 namespace shortstack::analytics {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -63,7 +59,7 @@ UserAgentClassifier::UserAgentClassifier(std::string_view bot_list) {
     std::string_view line = trim(bot_list.substr(0, eol));
     bot_list.remove_prefix(eol == std::string_view::npos ? bot_list.size() : eol + 1);
     if (line.empty() || line.front() == '#') continue;
-    bot_fragments_.push_back(lower(line));
+    bot_fragments_.push_back(ascii_lower(line));
   }
 }
 
@@ -75,7 +71,7 @@ std::shared_ptr<const UserAgentClassifier> UserAgentClassifier::builtin() {
 bool UserAgentClassifier::is_bot(std::string_view user_agent) const {
   // A request without a User-Agent is a script, not a person following a link.
   if (trim(user_agent).empty()) return true;
-  const std::string ua = lower(user_agent);
+  const std::string ua = ascii_lower(user_agent);
   return std::any_of(bot_fragments_.begin(), bot_fragments_.end(),
                      [&](const std::string& fragment) { return has(ua, fragment); });
 }

@@ -4,6 +4,7 @@
 
 #include "api/api_handler.h"
 #include "api/json_body.h"
+#include "core/ascii.h"
 #include "core/time_format.h"
 
 namespace shortstack::api {
@@ -32,12 +33,6 @@ Result<Credentials> read_credentials(const http::Request& req) {
   return Credentials{std::move(*email), std::move(*password)};
 }
 
-
-std::string lowercase(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 }  // namespace
 
 Response ApiHandler::signup(Exchange& ex) {
@@ -57,7 +52,7 @@ Response ApiHandler::login(Exchange& ex) {
     return *limited;
   auto creds = read_credentials(ex.request);
   if (!creds) return error_response(ex, creds.error());
-  if (auto limited = throttle("login:account:" + lowercase(creds->email),
+  if (auto limited = throttle("login:account:" + ascii_lower(creds->email),
                               per_minute(deps_.limits.login_per_minute_per_account)))
     return *limited;
   auto session = deps_.auth->login(creds->email, creds->password, unix_now());

@@ -4,6 +4,7 @@
 
 #include "clicks/click_archive.h"
 #include "clicks/click_spool.h"
+#include "core/ascii.h"
 #include "core/thread_name.h"
 #include "core/time_format.h"
 #include "log/log.h"
@@ -14,8 +15,7 @@ namespace {
 
 // "WWW.News.Example" → "news.example"; no referrer is a direct visit.
 std::string normalize_referrer(std::string_view host) {
-  std::string out(host);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string out = ascii_lower(host);
   if (out.rfind("www.", 0) == 0) out.erase(0, 4);
   return out.empty() ? "(direct)" : out;
 }

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <fstream>
 
+#include "core/ascii.h"
+
 namespace shortstack::links {
 namespace {
 
@@ -25,7 +27,7 @@ Result<std::vector<std::string>> read_blocklist(const std::string& path) {
     while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
     while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.erase(0, 1);
     if (line.empty()) continue;
-    for (char& c : line) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    line = ascii_lower(line);
     if (!plausible_domain(line))
       return make_error(400, "blocklist_invalid", path + ":" + std::to_string(n) + ": not a domain: " + line);
     domains.push_back(line);

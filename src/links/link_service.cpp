@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/ascii.h"
 #include "links/code.h"
 
 namespace shortstack::links {
@@ -25,9 +26,7 @@ constexpr int kCodeAttempts = 8;
 std::optional<std::string> alias_problem(std::string_view alias) {
   if (alias.size() < 3 || alias.size() > 64) return "alias must be 3 to 64 characters";
   if (!is_code_syntax(alias)) return "alias may only contain letters, digits, '_' and '-'";
-  std::string lower(alias);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) { return static_cast<char>(std::tolower(c)); });
-  if (reserved_words().count(lower)) return "alias '" + std::string(alias) + "' is reserved";
+  if (reserved_words().count(ascii_lower(alias))) return "alias '" + std::string(alias) + "' is reserved";
   return std::nullopt;
 }
 
