@@ -4,13 +4,12 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "analytics/sqlite_click_store.h"
 #include "blobs/disk_blob_store.h"
 #include "clicks/click_archive.h"
 #include "core/crypto.h"
+#include "core/file.h"
 #include "log/log.h"
 
 namespace shortstack::app {
@@ -19,11 +18,9 @@ namespace {
 namespace fs = std::filesystem;
 
 Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return internal_error("cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto text = read_whole_file(path);
+  if (!text) return internal_error("cannot read " + path);
+  return std::move(*text);
 }
 
 Result<std::shared_ptr<const analytics::UserAgentClassifier>> classifier_for(const config::Config& c) {

@@ -6,10 +6,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "core/crypto.h"
+#include "core/file.h"
 
 namespace shortstack::blobs {
 namespace fs = std::filesystem;
@@ -81,11 +80,7 @@ Status DiskBlobStore::put(std::string_view key, std::string_view data, std::stri
 
 Result<std::optional<std::string>> DiskBlobStore::get(std::string_view key) {
   if (!valid_blob_key(key)) return bad_key();
-  std::ifstream in(root_ / std::string(key), std::ios::binary);
-  if (!in) return std::optional<std::string>();
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return std::optional<std::string>(buf.str());
+  return read_whole_file((root_ / std::string(key)).string());
 }
 
 Result<bool> DiskBlobStore::remove(std::string_view key) {

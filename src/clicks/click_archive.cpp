@@ -3,12 +3,12 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include "core/crypto.h"
+#include "core/file.h"
 #include "core/gzip.h"
 #include "core/time_format.h"
 
@@ -86,9 +86,8 @@ Result<size_t> ClickArchive::ship_closed_hours(int64_t unix_now) {
       continue;
     }
     if ((hour + 1) * 3600 + kGraceSeconds > unix_now) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
+    auto staged = read_whole_file(entry.path().string());
+    if (!staged) return internal_error("cannot read " + entry.path().string());
     // Lines for an hour already shipped (late batches, or a crash between the put and the removal)
     // are added to what is there, never put in its place.
     auto existing = blobs_->get(archive_key(hour));
@@ -99,7 +98,7 @@ Result<size_t> ClickArchive::ship_closed_hours(int64_t unix_now) {
       if (!old) return internal_error("archived hour " + archive_key(hour) + " is not gzip");
       lines = std::move(*old);
     }
-    lines += ss.str();
+    lines += *staged;
     if (auto st = blobs_->put(archive_key(hour), gzip(lines), "application/gzip"); !st) return st.error();
     fs::remove(entry.path(), ec);
     ++shipped;

@@ -7,10 +7,9 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "clicks/click_batch.h"
+#include "core/file.h"
 #include "core/siphash.h"
 #include "core/thread_name.h"
 #include "log/log.h"
@@ -60,10 +59,7 @@ void append_record(std::string& out, std::string_view payload) {
 
 // The records of one segment, up to the first damaged one.
 std::vector<std::string> read_records(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string bytes = ss.str();
+  const std::string bytes = read_whole_file(p.string()).value_or(std::string());
   std::vector<std::string> out;
   size_t at = 0;
   while (bytes.size() - at >= kHeaderBytes) {
