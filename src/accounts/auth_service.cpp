@@ -1,6 +1,7 @@
 #include "accounts/auth_service.h"
 
 #include "accounts/password_policy.h"
+#include "core/ascii.h"
 #include "core/crypto.h"
 #include "http/cookie.h"
 
@@ -8,12 +9,6 @@ namespace shortstack::accounts {
 namespace {
 
 Error unauthorized(std::string message) { return make_error(401, "unauthorized", std::move(message)); }
-
-std::string_view trim(std::string_view v) {
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-  return v;
-}
 
 }  // namespace
 
@@ -81,7 +76,7 @@ Result<std::optional<Principal>> AuthService::authenticate(std::string_view auth
     constexpr std::string_view kBearer = "Bearer ";
     if (authorization.size() <= kBearer.size() || !std::equal(kBearer.begin(), kBearer.end(), authorization.begin()))
       return unauthorized("Authorization must be 'Bearer <api key>'");
-    const std::string_view key = trim(authorization.substr(kBearer.size()));
+    const std::string_view key = trim_space(authorization.substr(kBearer.size()));
     auto found = accounts_->find_by_key_hash(sha256(key));
     if (!found) return found.error();
     if (!found->has_value()) return unauthorized("API key is invalid or revoked");

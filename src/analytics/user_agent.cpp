@@ -12,12 +12,6 @@ std::string_view bots_txt();
 namespace shortstack::analytics {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 bool has(std::string_view ua, std::string_view token) { return ua.find(token) != std::string_view::npos; }
 
 // Order matters: most browsers claim to be several others ("... Chrome/120 Safari/537.36 Edg/120").
@@ -56,7 +50,7 @@ std::string_view device_of(std::string_view ua) {
 UserAgentClassifier::UserAgentClassifier(std::string_view bot_list) {
   while (!bot_list.empty()) {
     const size_t eol = bot_list.find('\n');
-    std::string_view line = trim(bot_list.substr(0, eol));
+    std::string_view line = trim_space(bot_list.substr(0, eol));
     bot_list.remove_prefix(eol == std::string_view::npos ? bot_list.size() : eol + 1);
     if (line.empty() || line.front() == '#') continue;
     bot_fragments_.push_back(ascii_lower(line));
@@ -70,7 +64,7 @@ std::shared_ptr<const UserAgentClassifier> UserAgentClassifier::builtin() {
 
 bool UserAgentClassifier::is_bot(std::string_view user_agent) const {
   // A request without a User-Agent is a script, not a person following a link.
-  if (trim(user_agent).empty()) return true;
+  if (trim_space(user_agent).empty()) return true;
   const std::string ua = ascii_lower(user_agent);
   return std::any_of(bot_fragments_.begin(), bot_fragments_.end(),
                      [&](const std::string& fragment) { return has(ua, fragment); });

@@ -14,4 +14,13 @@ inline std::string ascii_lower(std::string_view s) {
   return out;
 }
 
+// Without leading and trailing spaces, tabs, CRs and LFs: HTTP's optional whitespace, and the line
+// ends of data files written on any system.
+inline std::string_view trim_space(std::string_view v) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!v.empty() && space(v.front())) v.remove_prefix(1);
+  while (!v.empty() && space(v.back())) v.remove_suffix(1);
+  return v;
+}
+
 }  // namespace shortstack

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "core/ascii.h"
+
 namespace shortstack::http {
 namespace {
 
@@ -41,12 +43,6 @@ Method method_of(std::string_view m) {
   return Method::Other;
 }
 
-std::string_view trim_ows(std::string_view v) {
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-  return v;
-}
-
 bool parse_content_length(std::string_view v, size_t& out) {
   if (v.empty() || v.size() > 18) return false;
   size_t n = 0;
@@ -62,7 +58,7 @@ bool parse_content_length(std::string_view v, size_t& out) {
 void apply_connection_header(std::string_view v, bool& keep_alive) {
   while (!v.empty()) {
     size_t comma = v.find(',');
-    std::string_view token = trim_ows(v.substr(0, comma));
+    std::string_view token = trim_space(v.substr(0, comma));
     if (iequals(token, "close")) keep_alive = false;
     else if (iequals(token, "keep-alive")) keep_alive = true;
     if (comma == std::string_view::npos) break;
@@ -165,7 +161,7 @@ ParseResult parse_request(std::string_view in, const ParserLimits& limits, Reque
     std::string_view name = field.substr(0, colon);
     for (char c : name)
       if (!is_token_char(static_cast<unsigned char>(c))) return error(400, "malformed header name");
-    std::string_view value = trim_ows(field.substr(colon + 1));
+    std::string_view value = trim_space(field.substr(colon + 1));
     for (char c : value)
       if (!is_field_value_char(static_cast<unsigned char>(c))) return error(400, "malformed header value");
     if (req.header_count == Request::kMaxHeaders) return error(431, "too many header fields");

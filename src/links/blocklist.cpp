@@ -24,10 +24,8 @@ Result<std::vector<std::string>> read_blocklist(const std::string& path) {
   std::string line;
   for (int n = 1; std::getline(in, line); ++n) {
     if (const size_t hash = line.find('#'); hash != std::string::npos) line.erase(hash);
-    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
-    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.erase(0, 1);
+    line = ascii_lower(trim_space(line));
     if (line.empty()) continue;
-    line = ascii_lower(line);
     if (!plausible_domain(line))
       return make_error(400, "blocklist_invalid", path + ":" + std::to_string(n) + ": not a domain: " + line);
     domains.push_back(line);
