@@ -131,16 +131,21 @@ Response ApiHandler::route(Exchange& ex) {
 
 namespace {
 
-// A rendered redirect answer as a Response, split back into head and body so the loop can add Date
+// A response rendered by the redirect code, split back into head and body so the loop can add Date
 // and Connection.
-Response from_entry(const links::RedirectEntry& entry, int64_t now, bool wants_html) {
-  std::string out;
+Response from_rendered(int status, const std::string& out) {
   Response r;
-  r.status = links::render_entry(entry, now, "", true, false, wants_html, out);
+  r.status = status;
   const size_t blank = out.find("\r\n\r\n");
   r.prerendered_head = out.substr(0, blank + 2);
   r.body = out.substr(blank + 4);
   return r;
+}
+
+Response from_entry(const links::RedirectEntry& entry, int64_t now, bool wants_html) {
+  std::string out;
+  const int status = links::render_entry(entry, now, "", true, false, wants_html, out);
+  return from_rendered(status, out);
 }
 
 }  // namespace
@@ -182,13 +187,9 @@ Response ApiHandler::unlock_link(Exchange& ex, std::string_view code) {
   auto link = deps_.links->unlock(code, *password, now);
   if (!link) {
     if (link.error().code != "wrong_password" || json) return error_response(ex, link.error());
-    Response again;
-    again.status = 401;
-    again.content_type = "text/html; charset=utf-8";
-    again.body = links::password_form_page(true);
-    again.header("Content-Security-Policy", "default-src 'none'; form-action 'self'; frame-ancestors 'none'")
-        .header("X-Frame-Options", "DENY").header("Referrer-Policy", "no-referrer").header("Cache-Control", "no-store");
-    return again;
+    std::string out;
+    const int status = links::render_password_form(true, "", true, false, out);
+    return from_rendered(status, out);
   }
   // The right password: redirect exactly as an unprotected link would, and count the click.
   links::Link open = std::move(*link);

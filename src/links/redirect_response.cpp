@@ -66,6 +66,13 @@ constexpr std::string_view kFormHeaders =
     "Content-Security-Policy: default-src 'none'; form-action 'self'; frame-ancestors 'none'\r\n"
     "X-Frame-Options: DENY\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ";
 
+std::string password_form_page(bool wrong) {
+  return std::string("<!doctype html><meta charset=utf-8><title>Password required</title>") +
+         (wrong ? "<p>That password is not right.</p>" : "<p>This link is protected by a password.</p>") +
+         "<form method=post><input type=password name=password autofocus required>"
+         "<button>Continue</button></form>\n";
+}
+
 void append_number(std::string& out, size_t n) {
   char buf[24];
   out.append(buf, std::to_chars(buf, buf + sizeof buf, n).ptr);
@@ -109,11 +116,16 @@ RedirectEntry make_redirect_entry(const Link& link) {
   return e;
 }
 
-std::string password_form_page(bool wrong) {
-  return std::string("<!doctype html><meta charset=utf-8><title>Password required</title>") +
-         (wrong ? "<p>That password is not right.</p>" : "<p>This link is protected by a password.</p>") +
-         "<form method=post><input type=password name=password autofocus required>"
-         "<button>Continue</button></form>\n";
+int render_password_form(bool wrong, std::string_view date_line, bool keep_alive, bool head, std::string& out) {
+  static const std::string first = password_form_page(false), again = password_form_page(true);
+  const std::string& body = wrong ? again : first;
+  out += wrong ? "HTTP/1.1 401 Unauthorized\r\n" : "HTTP/1.1 200 OK\r\n";
+  out += kFormHeaders;
+  append_number(out, body.size());
+  out += "\r\n";
+  finish(date_line, keep_alive, out);
+  if (!head) out += body;
+  return wrong ? 401 : 200;
 }
 
 RedirectEntry missing_entry() { return RedirectEntry{}; }
@@ -140,16 +152,8 @@ int render_entry(const RedirectEntry& e, int64_t now, std::string_view date_line
     }
     return e.status;
   }
-  if (e.kind == RedirectEntry::Kind::Protected && (e.expires_at == 0 || e.expires_at > now)) {
-    static const std::string body = password_form_page(false);
-    out += "HTTP/1.1 200 OK\r\n";
-    out += kFormHeaders;
-    append_number(out, body.size());
-    out += "\r\n";
-    finish(date_line, keep_alive, out);
-    if (!head) out += body;
-    return 200;
-  }
+  if (e.kind == RedirectEntry::Kind::Protected && (e.expires_at == 0 || e.expires_at > now))
+    return render_password_form(false, date_line, keep_alive, head, out);
   const StaticError& err = e.kind == RedirectEntry::Kind::Missing ? not_found() : gone();
   out += wants_html ? err.html_head : err.json_head;
   finish(date_line, keep_alive, out);

@@ -41,7 +41,8 @@ int render_entry(const RedirectEntry& e, int64_t now, std::string_view date_line
 std::string html_escape(std::string_view s);
 
 // The password form for a protected link: a page that posts back to /{code} and never contains the
-// target. `wrong` adds the message for a failed attempt.
-std::string password_form_page(bool wrong);
+// target. Appends the whole response (200, or 401 with a message after a wrong password) and
+// returns its status.
+int render_password_form(bool wrong, std::string_view date_line, bool keep_alive, bool head, std::string& out);
 
 }  // namespace shortstack::links
