@@ -4,6 +4,7 @@
 // (stage 8) by configuration. Backends: SQLite (stage 1); PostgreSQL later. The contract suite in
 // click_store_contract.h is the definition of what a backend must do.
 #include <cstdint>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -28,13 +29,19 @@ struct TopLink {
   int64_t clicks = 0;
 };
 
+struct RoundApplied {
+  bool applied = false;
+  std::vector<std::string> seen_before;  // when not applied: the round's ids applied earlier
+};
+
 class ClickStore {
  public:
   virtual ~ClickStore() = default;
-  // In one transaction: records the id of every batch not applied before, and adds those batches'
-  // rollups to the hourly rows and the all-time totals. Batches seen before change nothing, which is
-  // what makes redelivery harmless. Returns how many batches were newly applied.
-  virtual Result<size_t> apply(const std::vector<BatchRollups>& batches) = 0;
+  // In one transaction: if none of the round's batch ids was applied before, records them all and
+  // adds the rollups to the hourly rows and the all-time totals. Otherwise it changes nothing and
+  // names the ids it has seen, so the caller can roll the round up again without them: that is what
+  // makes redelivery harmless. A round naming one id twice is refused.
+  virtual Result<RoundApplied> apply(const RoundRollups& round) = 0;
   // The link's hourly rows with from_hour <= hour < to_hour, oldest first.
   virtual Result<std::vector<HourRow>> hours(int64_t link_id, int64_t from_hour, int64_t to_hour) = 0;
   // All-time totals; links never clicked are absent.

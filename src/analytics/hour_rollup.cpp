@@ -73,6 +73,11 @@ void HourRollup::merge(const HourRollup& other) {
 
 std::string HourRollup::encode_breakdown() const {
   std::string out;
+  append_breakdown(out);
+  return out;
+}
+
+void HourRollup::append_breakdown(std::string& out) const {
   char digits[24];
   for (const BreakdownEntry& e : breakdown) {
     out += kLetters[static_cast<int>(e.dimension)];
@@ -82,7 +87,6 @@ std::string HourRollup::encode_breakdown() const {
     out.append(digits, std::to_chars(digits, digits + sizeof digits, e.clicks).ptr);
     out += '\n';
   }
-  return out;
 }
 
 std::optional<std::vector<BreakdownEntry>> HourRollup::decode_breakdown(std::string_view text) {

@@ -43,6 +43,7 @@ struct HourRollup {
 
   // The breakdown as text, one "<dimension letter>\t<key>\t<clicks>" line per entry.
   std::string encode_breakdown() const;
+  void append_breakdown(std::string& out) const;
   static std::optional<std::vector<BreakdownEntry>> decode_breakdown(std::string_view text);
 };
 
@@ -62,10 +63,16 @@ struct LinkHourHash {
 // entries, and a tree's pointer chasing was a visible part of the aggregator's cost.
 using Rollups = std::unordered_map<LinkHour, HourRollup, LinkHourHash>;
 
-// One click batch's effect, kept apart until the store knows whether the batch is new.
-struct BatchRollups {
-  std::string batch_id;
-  int64_t events = 0;
+// One aggregation round: the click batches it holds (ids unique within the round) and their events
+// rolled up together. A store applies a round all or nothing. Rolling a round up as one map, rather
+// than one map per batch merged afterwards, is what keeps clicks spread over a million links cheap:
+// each event is hashed and stored once (bench/RESULTS.md, "the aggregator's round").
+struct RoundRollups {
+  struct Batch {
+    std::string id;
+    int64_t events = 0;
+  };
+  std::vector<Batch> batches;
   Rollups rollups;
 };
 

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <optional>
+#include <unordered_set>
 
 #include "analytics/sqlite_rollup_sql.h"
 #include "core/time_format.h"
@@ -15,49 +16,64 @@ using store::Stmt;
 using Clock = std::chrono::steady_clock;
 
 // Records the batch id; false when it was applied before.
-Result<bool> mark_new(SqliteConn& c, const BatchRollups& b) {
+Result<bool> mark_new(SqliteConn& c, std::string_view batch_id, int64_t events) {
   SHORTSTACK_PREPARE(mark, c,
                      "INSERT INTO click_batches(batch_id, applied_at, events) VALUES(?, ?, ?) ON CONFLICT DO NOTHING");
-  mark.bind(1, b.batch_id).bind(2, unix_now()).bind(3, b.events);
+  mark.bind(1, batch_id).bind(2, unix_now()).bind(3, events);
   if (auto st = mark.run(); !st) return st.error();
   return sqlite3_changes(c.raw()) > 0;
 }
 
-// One link-hour's delta, encoded and ready to append.
-struct DeltaRow {
-  LinkHour at;
-  int64_t slot, owner_id, clicks, bots;
-  std::string breakdown, visitors;
+// A round's deltas encoded before the transaction, into one buffer: the writer thread is what every
+// round queues for, so it should only write, and one buffer is two allocations per round instead of
+// two per link-hour.
+struct EncodedRound {
+  struct Row {
+    LinkHour at;
+    int64_t slot, owner_id, clicks, bots;
+    size_t breakdown_end, visitors_end;  // offsets into bytes; each field starts where the last ended
+  };
+  std::vector<Row> rows;
+  std::string bytes;
 };
 
-Result<std::vector<DeltaRow>> delta_rows(const Rollups& rollups) {
-  std::vector<DeltaRow> rows;
-  rows.reserve(rollups.size());
+Result<EncodedRound> encode_round(const Rollups& rollups) {
+  EncodedRound out;
+  out.rows.reserve(rollups.size());
+  out.bytes.reserve(rollups.size() * 64);
   for (const auto& [at, r] : rollups) {
     auto slot = slot_of(at.link_id, at.hour);
     if (!slot) return slot.error();
-    rows.push_back({at, *slot, r.owner_id, r.clicks, r.bots, r.encode_breakdown(), r.visitors.encode()});
+    r.append_breakdown(out.bytes);
+    const size_t breakdown_end = out.bytes.size();
+    r.visitors.append_encoded(out.bytes);
+    out.rows.push_back({at, *slot, r.owner_id, r.clicks, r.bots, breakdown_end, out.bytes.size()});
   }
-  return rows;
+  return out;
 }
 
-Rollups merge_all(const std::vector<const BatchRollups*>& batches) {
-  Rollups merged;
-  for (const BatchRollups* b : batches)
-    for (const auto& [at, rollup] : b->rollups) merged[at].merge(rollup);
-  return merged;
-}
-
-// Appends one link-hour's delta; returns its seq.
-Result<int64_t> append_delta(SqliteConn& c, const DeltaRow& d) {
+// Appends the round's deltas; returns each one's (link, seq) for the in-memory index.
+Result<std::vector<std::pair<int64_t, int64_t>>> append_deltas(SqliteConn& c, const EncodedRound& round) {
   SHORTSTACK_PREPARE(w, c,
                      "INSERT INTO click_deltas(slot, link_id, hour, owner_id, clicks, bots, breakdown, visitors) "
                      "VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
-  w.bind(1, d.slot).bind(2, d.at.link_id).bind(3, d.at.hour).bind(4, d.owner_id).bind(5, d.clicks).bind(6, d.bots);
-  w.bind(7, d.breakdown).bind_blob(8, d.visitors);
-  if (auto st = w.run(); !st) return st.error();
-  return sqlite3_last_insert_rowid(c.raw());
+  std::vector<std::pair<int64_t, int64_t>> appended;
+  appended.reserve(round.rows.size());
+  const std::string_view bytes = round.bytes;
+  size_t start = 0;
+  for (const EncodedRound::Row& d : round.rows) {
+    w.bind(1, d.slot).bind(2, d.at.link_id).bind(3, d.at.hour).bind(4, d.owner_id).bind(5, d.clicks).bind(6, d.bots);
+    w.bind_text_unowned(7, bytes.substr(start, d.breakdown_end - start));
+    w.bind_blob_unowned(8, bytes.substr(d.breakdown_end, d.visitors_end - d.breakdown_end));
+    start = d.visitors_end;
+    if (auto st = w.run(); !st) return st.error();
+    appended.emplace_back(d.at.link_id, sqlite3_last_insert_rowid(c.raw()));
+    w.reset();
+  }
+  return appended;
 }
+
+constexpr std::string_view kSeenBefore = "batches_seen_before";
 
 // Readers see the compacted tables and the deltas as of one moment: compaction moves rows from one
 // to the other in a single transaction.
@@ -135,38 +151,37 @@ Status SqliteClickStore::await_index() {
   return *index_loaded_;
 }
 
-Result<size_t> SqliteClickStore::apply(const std::vector<BatchRollups>& batches) {
+Result<RoundApplied> SqliteClickStore::apply(const RoundRollups& round) {
   // Before appending: a delta committed while the index loads could otherwise be indexed twice.
   if (auto st = await_index(); !st) return st.error();
-  // Merge and encode before the transaction, assuming every batch is new (redelivery is rare): the
-  // writer thread is what every round queues for, so it should only write. A link-hour clicked in
-  // many batches becomes one delta row.
-  std::vector<const BatchRollups*> all;
-  for (const BatchRollups& b : batches) all.push_back(&b);
-  auto prepared = delta_rows(merge_all(all));
-  if (!prepared) return prepared.error();
-  std::vector<std::pair<int64_t, int64_t>> appended;  // (link, seq), indexed once committed
-  auto applied = db_->write<size_t>([&](SqliteConn& c) -> Result<size_t> {
-    appended.clear();
-    std::vector<const BatchRollups*> fresh;
-    for (const BatchRollups& b : batches) {
-      auto is_new = mark_new(c, b);
+  std::unordered_set<std::string_view> ids;
+  for (const auto& b : round.batches) ids.insert(b.id);
+  if (ids.size() != round.batches.size()) return internal_error("a click round names one batch twice");
+  auto encoded = encode_round(round.rollups);
+  if (!encoded) return encoded.error();
+  RoundApplied outcome;
+  std::vector<std::pair<int64_t, int64_t>> appended;
+  // Assumes every batch is new (redelivery is rare); a seen id rolls the whole round back.
+  auto written = db_->write<Ok>([&](SqliteConn& c) -> Result<Ok> {
+    outcome.seen_before.clear();
+    for (const auto& b : round.batches) {
+      auto is_new = mark_new(c, b.id, b.events);
       if (!is_new) return is_new.error();
-      if (*is_new) fresh.push_back(&b);
+      if (!*is_new) outcome.seen_before.push_back(b.id);
     }
-    std::optional<Result<std::vector<DeltaRow>>> redone;
-    if (fresh.size() != batches.size()) redone.emplace(delta_rows(merge_all(fresh)));
-    if (redone && !*redone) return redone->error();
-    for (const DeltaRow& d : redone ? **redone : *prepared) {
-      auto seq = append_delta(c, d);
-      if (!seq) return seq.error();
-      appended.emplace_back(d.at.link_id, *seq);
-    }
-    return fresh.size();
+    if (!outcome.seen_before.empty()) return make_error(409, std::string(kSeenBefore), "batches applied before");
+    auto rows = append_deltas(c, *encoded);
+    if (!rows) return rows.error();
+    appended = std::move(*rows);
+    return Ok{};
   });
-  if (!applied) return applied;
-  for (const auto& [link, seq] : appended) index_.add(link, seq);
-  return applied;
+  if (!written) {
+    if (written.error().code == kSeenBefore) return outcome;
+    return written.error();
+  }
+  index_.add_all(appended);
+  outcome.applied = true;
+  return outcome;
 }
 
 Status SqliteClickStore::housekeeping() {

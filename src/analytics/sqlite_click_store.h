@@ -33,7 +33,7 @@ class SqliteClickStore final : public ClickStore {
   }
 
   ~SqliteClickStore() override;
-  Result<size_t> apply(const std::vector<BatchRollups>& batches) override;
+  Result<RoundApplied> apply(const RoundRollups& round) override;
   Result<std::vector<HourRow>> hours(int64_t link_id, int64_t from_hour, int64_t to_hour) override;
   Result<std::unordered_map<int64_t, LinkTotals>> totals(const std::vector<int64_t>& link_ids) override;
   Result<std::vector<TopLink>> top(int64_t owner_id, int64_t from_hour, size_t limit) override;

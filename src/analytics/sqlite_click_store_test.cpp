@@ -12,7 +12,7 @@ std::shared_ptr<ClickStore> make_sqlite() { return *SqliteClickStore::open(testi
 class CompactingStore final : public ClickStore {
  public:
   CompactingStore() : s_(*SqliteClickStore::open(testing::temp_analytics_db())) {}
-  Result<size_t> apply(const std::vector<BatchRollups>& b) override {
+  Result<RoundApplied> apply(const RoundRollups& b) override {
     auto r = s_->apply(b);
     if (r) (void)s_->compact();
     return r;
@@ -35,26 +35,38 @@ INSTANTIATE_TEST_SUITE_P(Embedded, ClickStoreContract,
 
 constexpr int64_t kHour = 490'000;
 
-BatchRollups batch(std::string id, int64_t link, int64_t hour, int64_t clicks, std::string_view referrer) {
-  BatchRollups b{std::move(id), clicks, {}};
-  HourRollup& r = b.rollups[{link, hour}];
-  r.owner_id = 3;
-  for (int64_t i = 0; i < clicks; ++i)
-    r.add_human(referrer, "NL", "mobile", "Chrome", "Android", static_cast<uint64_t>(i + 1) * 0x9E3779B97F4A7C15ULL);
-  return b;
+struct Batch {
+  std::string id;
+  int64_t link, hour, clicks;
+  std::string_view referrer;
+};
+
+// One round of the given batches, rolled up together the way the aggregator does.
+RoundRollups round(std::vector<Batch> batches) {
+  RoundRollups out;
+  for (const Batch& b : batches) {
+    out.batches.push_back({b.id, b.clicks});
+    HourRollup& r = out.rollups[{b.link, b.hour}];
+    r.owner_id = 3;
+    for (int64_t i = 0; i < b.clicks; ++i)
+      r.add_human(b.referrer, "NL", "mobile", "Chrome", "Android", static_cast<uint64_t>(i + 1) * 0x9E3779B97F4A7C15ULL);
+  }
+  return out;
 }
+
+bool applied(const Result<RoundApplied>& r) { return r && r->applied; }
 
 TEST(SqliteClickStore, RefusesHoursItsKeyCannotHold) {
   auto store = *SqliteClickStore::open(testing::temp_analytics_db());
-  BatchRollups b{"x", 1, {}};
+  RoundRollups b{{{"x", 1}}, {}};
   b.rollups[{1, 100}].clicks = 1;  // 1970
-  EXPECT_FALSE(store->apply({b}));
+  EXPECT_FALSE(store->apply(b));
 }
 
 TEST(SqliteClickStore, CompactionChangesNoAnswer) {
   auto store = *SqliteClickStore::open(testing::temp_analytics_db());
-  ASSERT_TRUE(store->apply({batch("a", 7, kHour, 3, "x.example"), batch("b", 8, kHour, 1, "y.example")}));
-  ASSERT_TRUE(store->apply({batch("c", 7, kHour, 2, "y.example"), batch("d", 7, kHour + 1, 4, "x.example")}));
+  ASSERT_TRUE(applied(store->apply(round({{"a", 7, kHour, 3, "x.example"}, {"b", 8, kHour, 1, "y.example"}}))));
+  ASSERT_TRUE(applied(store->apply(round({{"c", 7, kHour, 2, "y.example"}, {"d", 7, kHour + 1, 4, "x.example"}}))));
   const auto hours_before = *store->hours(7, kHour, kHour + 2);
   const auto totals_before = *store->totals({7, 8});
   const auto top_before = *store->top(3, kHour, 10);
@@ -76,7 +88,7 @@ TEST(SqliteClickStore, CompactionChangesNoAnswer) {
   ASSERT_EQ(top_after.size(), top_before.size());
   EXPECT_EQ(top_after[0].clicks, 9);
   // Deltas on top of compacted rows add up too.
-  ASSERT_TRUE(store->apply({batch("e", 7, kHour, 1, "x.example")}));
+  ASSERT_TRUE(applied(store->apply(round({{"e", 7, kHour, 1, "x.example"}}))));
   EXPECT_EQ(store->totals({7})->at(7).clicks, 10);
   EXPECT_EQ((*store->hours(7, kHour, kHour + 1))[0].rollup.clicks, 6);
 }
@@ -85,20 +97,20 @@ TEST(SqliteClickStore, DeltasLeftByAnEarlierProcessAreFoundAgain) {
   auto db = testing::temp_analytics_db();
   {
     auto first = *SqliteClickStore::open(db);
-    ASSERT_TRUE(first->apply({batch("a", 9, kHour, 5, "x.example")}));
+    ASSERT_TRUE(applied(first->apply(round({{"a", 9, kHour, 5, "x.example"}}))));
   }
   auto second = *SqliteClickStore::open(db);
   EXPECT_EQ(second->pending_deltas(), 1u);
   EXPECT_EQ(second->totals({9})->at(9).clicks, 5);
   EXPECT_EQ((*second->hours(9, kHour, kHour + 1))[0].rollup.clicks, 5);
-  EXPECT_EQ(*second->apply({batch("a", 9, kHour, 5, "x.example")}), 0u) << "batch ids survive too";
+  EXPECT_FALSE(second->apply(round({{"a", 9, kHour, 5, "x.example"}}))->applied) << "batch ids survive too";
 }
 
 TEST(SqliteClickStore, CompactsOnceEnoughDeltasGather) {
   auto store = *SqliteClickStore::open(testing::temp_analytics_db(), {std::chrono::hours(1), 3});
-  ASSERT_TRUE(store->apply({batch("a", 1, kHour, 1, "x"), batch("b", 2, kHour, 1, "x")}));
+  ASSERT_TRUE(applied(store->apply(round({{"a", 1, kHour, 1, "x"}, {"b", 2, kHour, 1, "x"}}))));
   EXPECT_EQ(store->pending_deltas(), 2u);
-  ASSERT_TRUE(store->apply({batch("c", 3, kHour, 1, "x")}));
+  ASSERT_TRUE(applied(store->apply(round({{"c", 3, kHour, 1, "x"}}))));
   EXPECT_EQ(store->pending_deltas(), 3u);
   ASSERT_TRUE(store->housekeeping());
   EXPECT_EQ(store->pending_deltas(), 0u);

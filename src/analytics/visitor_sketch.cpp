@@ -80,16 +80,19 @@ uint64_t VisitorSketch::estimate() const {
 
 std::string VisitorSketch::encode() const {
   std::string out;
+  out.reserve(exact() ? 1 + 4 * hashes_.size() : 1 + kRegisters);
+  append_encoded(out);
+  return out;
+}
+
+void VisitorSketch::append_encoded(std::string& out) const {
   if (exact()) {
-    out.reserve(1 + 4 * hashes_.size());
     out.push_back(kExactTag);
     for (uint32_t h : hashes_) put_u32(out, h);
   } else {
-    out.reserve(1 + kRegisters);
     out.push_back(kDenseTag);
     out.append(reinterpret_cast<const char*>(registers_.data()), registers_.size());
   }
-  return out;
 }
 
 std::optional<VisitorSketch> VisitorSketch::decode(std::string_view bytes) {

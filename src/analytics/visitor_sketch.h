@@ -25,6 +25,7 @@ class VisitorSketch {
   bool empty() const { return exact() && hashes_.empty(); }
 
   std::string encode() const;
+  void append_encoded(std::string& out) const;
   static std::optional<VisitorSketch> decode(std::string_view bytes);
 
  private:

@@ -1,6 +1,7 @@
 #include "clicks/click_aggregator.h"
 
 #include <optional>
+#include <unordered_set>
 
 #include "clicks/click_archive.h"
 #include "clicks/click_spool.h"
@@ -25,8 +26,9 @@ bool plausible_time(int64_t unix) { return unix >= 1'577'836'800 && unix < 1'577
 
 }  // namespace
 
-analytics::BatchRollups rollup_batch(const ClickBatch& batch, const analytics::UserAgentClassifier& classifier) {
-  analytics::BatchRollups out{batch.id, static_cast<int64_t>(batch.events.size()), {}};
+void rollup_into(const ClickBatch& batch, const analytics::UserAgentClassifier& classifier,
+                 analytics::RoundRollups& round) {
+  round.batches.push_back({batch.id, static_cast<int64_t>(batch.events.size())});
   std::vector<std::optional<analytics::UserAgentClass>> agents(batch.strings.size());
   std::vector<std::optional<std::string>> referrers(batch.strings.size());
   for (const ClickEvent& e : batch.events) {
@@ -34,7 +36,7 @@ analytics::BatchRollups rollup_batch(const ClickBatch& batch, const analytics::U
       log::warn("click_event_time_implausible", {{"batch", batch.id}, {"at", e.at}});
       continue;
     }
-    analytics::HourRollup& r = out.rollups[{e.link_id, e.at / 3600}];
+    analytics::HourRollup& r = round.rollups[{e.link_id, e.at / 3600}];
     r.owner_id = e.owner_id;
     auto& agent = agents[e.user_agent];
     if (!agent) agent = classifier.classify(batch.strings[e.user_agent]);
@@ -47,7 +49,6 @@ analytics::BatchRollups rollup_batch(const ClickBatch& batch, const analytics::U
     const std::string_view country = e.country[0] ? std::string_view(e.country.data(), 2) : "(unknown)";
     r.add_human(*referrer, country, agent->device, agent->browser, agent->os, e.visitor);
   }
-  return out;
 }
 
 ClickAggregator::ClickAggregator(std::shared_ptr<queue::Queue> queue, std::shared_ptr<analytics::ClickStore> store,
@@ -85,42 +86,90 @@ size_t ClickAggregator::run_once(std::chrono::milliseconds wait) {
     log::warn("click_fetch_failed", {{"error", messages.error().message}});
     return 0;
   }
-  if (messages->empty()) return 0;
-  std::vector<analytics::BatchRollups> batches;
-  std::vector<ClickBatch> decoded;  // kept for the archive only
-  std::vector<const queue::Message*> to_ack;
-  int64_t events = 0;
+  std::vector<Fetched> round;
   for (const queue::Message& m : *messages) {
     auto batch = decode_batch(m.payload);
     if (!batch) {
       // A payload we cannot read will never become readable: ack it so it does not loop, and say so.
       log::error("click_batch_undecodable", {{"bytes", static_cast<int64_t>(m.payload.size())}});
-      (void)queue_->ack(m);
-      if (options_.spool) options_.spool->release(batch_id_of(m.payload));
+      settle(m, batch_id_of(m.payload));
       continue;
     }
-    batches.push_back(rollup_batch(*batch, *options_.classifier));
-    events += batches.back().events;
-    if (options_.archive) decoded.push_back(std::move(*batch));
-    to_ack.push_back(&m);
+    round.push_back({std::move(*batch), &m});
   }
-  auto applied = store_->apply(batches);
-  if (!applied) {
-    log::warn("click_batches_apply_failed", {{"batches", static_cast<int64_t>(batches.size())},
-                                             {"error", applied.error().message}});
-    for (const auto* m : to_ack) (void)queue_->nack(*m);
-    return 0;
+  return apply_round(std::move(round));
+}
+
+// Applies the round all or nothing. When the store has seen some of its batches (a redelivery),
+// those are settled as duplicates and the rest rolled up again; a few tries bound the work when
+// other consumers keep applying the same batches concurrently.
+size_t ClickAggregator::apply_round(std::vector<Fetched> round) {
+  size_t duplicates = drop_repeated_ids(round);
+  for (int attempt = 0; attempt < 4 && !round.empty(); ++attempt) {
+    analytics::RoundRollups rollups;
+    int64_t events = 0;
+    for (const Fetched& f : round) events += static_cast<int64_t>(f.batch.events.size());
+    // Clicks spread over many links make about one link-hour per event; growing the table as it
+    // fills rehashed it a dozen times a round.
+    rollups.rollups.reserve(static_cast<size_t>(events / 2));
+    for (const Fetched& f : round) rollup_into(f.batch, *options_.classifier, rollups);
+    auto outcome = store_->apply(rollups);
+    if (!outcome) {
+      log::warn("click_batches_apply_failed", {{"batches", static_cast<int64_t>(round.size())},
+                                               {"error", outcome.error().message}});
+      break;
+    }
+    if (!outcome->applied) {
+      duplicates += settle_seen(round, outcome->seen_before);
+      continue;
+    }
+    // Settled only after the commit: a crash in between redelivers, and the batch ids make that harmless.
+    for (const Fetched& f : round) {
+      settle(*f.message, f.batch.id);
+      if (options_.archive)
+        if (auto st = options_.archive->append(f.batch); !st)
+          log::warn("click_archive_append_failed", {{"error", st.error().message}});
+    }
+    auto& m = metrics::registry();
+    m.click_batches_applied.inc(round.size());
+    m.click_batches_duplicate.inc(duplicates);
+    m.click_events_applied.inc(static_cast<uint64_t>(events));
+    return round.size();
   }
-  // Acked only after the commit: a crash in between redelivers, and the batch ids make that harmless.
-  for (const auto* m : to_ack) (void)queue_->ack(*m);
-  if (options_.spool)
-    for (const auto& b : batches) options_.spool->release(b.batch_id);
-  for (const ClickBatch& b : decoded)
-    if (auto st = options_.archive->append(b); !st) log::warn("click_archive_append_failed", {{"error", st.error().message}});
-  metrics::registry().click_batches_applied.inc(*applied);
-  metrics::registry().click_batches_duplicate.inc(batches.size() - *applied);
-  metrics::registry().click_events_applied.inc(static_cast<uint64_t>(events));
-  return *applied;
+  for (const Fetched& f : round) (void)queue_->nack(*f.message);
+  metrics::registry().click_batches_duplicate.inc(duplicates);
+  return 0;
+}
+
+void ClickAggregator::settle(const queue::Message& m, const std::string& batch_id) {
+  (void)queue_->ack(m);
+  if (options_.spool) options_.spool->release(batch_id);
+}
+
+// A queue may hand out one batch twice in one fetch (redelivered after a timeout while the first copy
+// still waits): one copy is enough, and a round must not name an id twice.
+size_t ClickAggregator::drop_repeated_ids(std::vector<Fetched>& round) {
+  std::unordered_set<std::string> ids;
+  size_t dropped = 0;
+  std::erase_if(round, [&](const Fetched& f) {
+    if (ids.insert(f.batch.id).second) return false;
+    (void)queue_->ack(*f.message);  // the spool entry is released with the copy that stays
+    ++dropped;
+    return true;
+  });
+  return dropped;
+}
+
+size_t ClickAggregator::settle_seen(std::vector<Fetched>& round, const std::vector<std::string>& seen) {
+  const std::unordered_set<std::string> seen_ids(seen.begin(), seen.end());
+  size_t settled = 0;
+  std::erase_if(round, [&](const Fetched& f) {
+    if (!seen_ids.count(f.batch.id)) return false;
+    settle(*f.message, f.batch.id);
+    ++settled;
+    return true;
+  });
+  return settled;
 }
 
 void ClickAggregator::forget_old_batch_ids() {

@@ -46,6 +46,14 @@ class ClickAggregator {
   size_t run_once(std::chrono::milliseconds wait);
 
  private:
+  struct Fetched {
+    ClickBatch batch;
+    const queue::Message* message;
+  };
+  size_t apply_round(std::vector<Fetched> round);
+  void settle(const queue::Message& m, const std::string& batch_id);
+  size_t drop_repeated_ids(std::vector<Fetched>& round);
+  size_t settle_seen(std::vector<Fetched>& round, const std::vector<std::string>& seen);
   void forget_old_batch_ids();
   void ship_archive();
 
@@ -60,7 +68,8 @@ class ClickAggregator {
   std::chrono::steady_clock::time_point next_ship_{};
 };
 
-// One batch's rollups: each distinct User-Agent in it is classified once.
-analytics::BatchRollups rollup_batch(const ClickBatch& batch, const analytics::UserAgentClassifier& classifier);
+// Adds one batch to a round's rollups: each distinct User-Agent in it is classified once.
+void rollup_into(const ClickBatch& batch, const analytics::UserAgentClassifier& classifier,
+                 analytics::RoundRollups& round);
 
 }  // namespace shortstack::clicks

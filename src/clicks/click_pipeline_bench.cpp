@@ -61,7 +61,9 @@ void BM_RollupBatch(benchmark::State& state) {
   const auto classifier = analytics::UserAgentClassifier::builtin();
   for (auto _ : state) {
     auto b = clicks::decode_batch(payload);
-    benchmark::DoNotOptimize(clicks::rollup_batch(*b, *classifier));
+    analytics::RoundRollups round;
+    clicks::rollup_into(*b, *classifier, round);
+    benchmark::DoNotOptimize(round);
   }
   state.SetItemsProcessed(state.iterations() * 4096);
 }

@@ -101,7 +101,9 @@ TEST_F(ClickPipeline, AConsumerThatDiesBeforeAckingIsRedeliveredAndCountedOnce) 
   ASSERT_EQ(taken->size(), 1u);
   const auto batch = decode_batch((*taken)[0].payload);
   ASSERT_TRUE(batch);
-  ASSERT_EQ(*store->apply({rollup_batch(*batch, *analytics::UserAgentClassifier::builtin())}), 1u);
+  analytics::RoundRollups round;
+  rollup_into(*batch, *analytics::UserAgentClassifier::builtin(), round);
+  ASSERT_TRUE(store->apply(round)->applied);
   EXPECT_EQ(clicks(), 5);
   // After the ack timeout the queue hands it to the next consumer, which must skip it.
   ClickAggregator aggregator(queue, store);

@@ -33,6 +33,16 @@ class Stmt {
     sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
   }
+  // Without SQLite's copy: for bytes the caller keeps alive and unchanged until the statement is
+  // reset, such as a round's rows encoded into one buffer.
+  Stmt& bind_text_unowned(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
+  Stmt& bind_blob_unowned(int i, std::string_view v) {
+    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
   void reset() { sqlite3_reset(s_); }
   Stmt& bind_null(int i) { sqlite3_bind_null(s_, i); return *this; }
   Stmt& bind_optional(int i, std::optional<int64_t> v) { return v ? bind(i, *v) : bind_null(i); }
