@@ -47,6 +47,11 @@ class AccountStore {
   virtual Result<std::vector<ApiKey>> list_api_keys(int64_t user_id) = 0;
   // false when the key is not the user's or already revoked.
   virtual Result<bool> revoke_api_key(int64_t user_id, int64_t key_id, int64_t now) = 0;
+  // false when there is no such user. A suspended user's sessions and keys stop working at once:
+  // authentication reads the flag on every request.
+  virtual Result<bool> set_suspended(int64_t user_id, bool suspended) = 0;
+  // Grants or withdraws a role ("user" or "admin"); false when no user has this email.
+  virtual Result<bool> set_role(const std::string& email, const std::string& role) = 0;
   // The unrevoked key with this hash, and its user.
   virtual Result<std::optional<std::pair<User, ApiKey>>> find_by_key_hash(const std::string& key_hash) = 0;
 };

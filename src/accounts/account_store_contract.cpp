@@ -23,6 +23,22 @@ TEST_P(AccountStoreContract, CreatesAndFindsUsers) {
   EXPECT_FALSE(store->find_user(u->id + 1000)->has_value());
 }
 
+TEST_P(AccountStoreContract, SuspensionAndRolesAreStoredPerUser) {
+  auto u = store->create_user("Mod@Example.com", "h", 1);
+  auto other = store->create_user("other@example.com", "h", 1);
+  ASSERT_TRUE(u && other);
+  EXPECT_TRUE(*store->set_suspended(u->id, true));
+  EXPECT_TRUE((*store->find_user(u->id))->suspended);
+  EXPECT_FALSE((*store->find_user(other->id))->suspended);
+  EXPECT_TRUE(*store->set_suspended(u->id, false));
+  EXPECT_FALSE((*store->find_user(u->id))->suspended);
+  EXPECT_FALSE(*store->set_suspended(other->id + 1000, true));
+  EXPECT_TRUE(*store->set_role("mod@example.com", "admin")) << "emails compare case-insensitively";
+  EXPECT_EQ((*store->find_user(u->id))->role, "admin");
+  EXPECT_EQ((*store->find_user(other->id))->role, "user");
+  EXPECT_FALSE(*store->set_role("nobody@example.com", "admin"));
+}
+
 TEST_P(AccountStoreContract, DuplicateEmailIsEmailTaken) {
   ASSERT_TRUE(store->create_user("dup@example.com", "h", 1));
   auto again = store->create_user("DUP@example.com", "h2", 2);

@@ -81,7 +81,7 @@ Result<std::optional<Principal>> AuthService::authenticate(std::string_view auth
     if (!found) return found.error();
     if (!found->has_value()) return unauthorized("API key is invalid or revoked");
     if ((*found)->first.suspended) return make_error(403, "suspended", "this account is suspended");
-    return std::optional<Principal>(Principal{std::move((*found)->first), false, {}});
+    return std::optional<Principal>(Principal{std::move((*found)->first), false, {}, (*found)->second.id});
   }
   const std::string_view token = http::cookie_value(cookie_header, kSessionCookie);
   if (token.empty()) return std::optional<Principal>();
@@ -92,7 +92,7 @@ Result<std::optional<Principal>> AuthService::authenticate(std::string_view auth
   if (!user) return user.error();
   if (!user->has_value()) return unauthorized("session expired; log in again");
   if ((*user)->suspended) return make_error(403, "suspended", "this account is suspended");
-  return std::optional<Principal>(Principal{std::move(**user), true, std::string(token)});
+  return std::optional<Principal>(Principal{std::move(**user), true, std::string(token), 0});
 }
 
 Result<IssuedKey> AuthService::create_key(int64_t user_id, const std::string& name, int64_t now) {
@@ -108,6 +108,14 @@ Result<std::vector<ApiKey>> AuthService::list_keys(int64_t user_id) { return acc
 
 Result<bool> AuthService::revoke_key(int64_t user_id, int64_t key_id, int64_t now) {
   return accounts_->revoke_api_key(user_id, key_id, now);
+}
+
+Status AuthService::set_suspended(int64_t user_id, bool suspended) {
+  auto changed = accounts_->set_suspended(user_id, suspended);
+  if (!changed) return changed.error();
+  if (!*changed) return make_error(404, "not_found", "no such user");
+  if (suspended) return sessions_->remove_for_user(user_id);
+  return ok_status();
 }
 
 std::string AuthService::session_cookie(std::string_view token) const {

@@ -27,6 +27,8 @@ struct Principal {
   User user;
   bool via_session = false;     // cookie-authenticated: mutations need the CSRF token
   std::string session_token;    // when via_session; never stored or logged
+  int64_t api_key_id = 0;       // when authenticated by an API key: limits apply per key
+  bool admin() const { return user.role == "admin"; }
 };
 
 struct LoggedIn {
@@ -54,6 +56,9 @@ class AuthService {
   Result<IssuedKey> create_key(int64_t user_id, const std::string& name, int64_t now);
   Result<std::vector<ApiKey>> list_keys(int64_t user_id);
   Result<bool> revoke_key(int64_t user_id, int64_t key_id, int64_t now);
+  // Suspending also ends the user's sessions; their keys fail from the next request (403), since
+  // every authentication reads the flag. 404 when there is no such user.
+  Status set_suspended(int64_t user_id, bool suspended);
 
   std::string session_cookie(std::string_view token) const;
   std::string clear_session_cookie() const;

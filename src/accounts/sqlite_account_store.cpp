@@ -115,4 +115,22 @@ Result<std::optional<std::pair<User, ApiKey>>> SqliteAccountStore::find_by_key_h
   });
 }
 
+Result<bool> SqliteAccountStore::set_suspended(int64_t user_id, bool suspended) {
+  return db_->write<bool>([&](SqliteConn& c) -> Result<bool> {
+    SHORTSTACK_PREPARE(u, c, "UPDATE users SET suspended = ? WHERE id = ?");
+    u.bind(1, int64_t{suspended}).bind(2, user_id);
+    if (auto st = u.run(); !st) return st.error();
+    return sqlite3_changes(c.raw()) > 0;
+  });
+}
+
+Result<bool> SqliteAccountStore::set_role(const std::string& email, const std::string& role) {
+  return db_->write<bool>([&](SqliteConn& c) -> Result<bool> {
+    SHORTSTACK_PREPARE(u, c, "UPDATE users SET role = ? WHERE email = ?");
+    u.bind(1, role).bind(2, email);
+    if (auto st = u.run(); !st) return st.error();
+    return sqlite3_changes(c.raw()) > 0;
+  });
+}
+
 }  // namespace shortstack::accounts

@@ -16,6 +16,8 @@ class SqliteAccountStore final : public AccountStore {
   Result<std::vector<ApiKey>> list_api_keys(int64_t user_id) override;
   Result<bool> revoke_api_key(int64_t user_id, int64_t key_id, int64_t now) override;
   Result<std::optional<std::pair<User, ApiKey>>> find_by_key_hash(const std::string& key_hash) override;
+  Result<bool> set_suspended(int64_t user_id, bool suspended) override;
+  Result<bool> set_role(const std::string& email, const std::string& role) override;
 
  private:
   std::shared_ptr<store::SqliteDb> db_;

@@ -194,9 +194,12 @@ Response ApiHandler::unlock_link(Exchange& ex, std::string_view code) {
   // The right password: redirect exactly as an unprotected link would, and count the click.
   links::Link open = std::move(*link);
   open.password_hash.clear();
-  ex.click_link_id = open.id;
-  ex.click_owner_id = open.owner_id;
-  return from_entry(links::make_redirect_entry(open), now, wants_html(req));
+  const links::RedirectEntry entry = links::make_redirect_entry(open);
+  if (links::live_at(entry, now)) {  // not when quarantined: the warning page is no click
+    ex.click_link_id = open.id;
+    ex.click_owner_id = open.owner_id;
+  }
+  return from_entry(entry, now, wants_html(req));
 }
 
 Response ApiHandler::api(Exchange& ex, std::string_view rest) {
@@ -236,6 +239,12 @@ Response ApiHandler::api(Exchange& ex, std::string_view rest) {
     ex.route = metrics::kApiStats;
     if (method != http::Method::Get) return wrong_method("GET");
     return link_stats(ex, tail.substr(0, tail.size() - 6));
+  } else if (head == "abuse-reports" && !has_tail) {
+    ex.route = metrics::kApiModeration;
+    return file_abuse_report(ex);
+  } else if (head == "admin" && has_tail) {
+    ex.route = metrics::kApiModeration;
+    return admin(ex, tail);
   } else if (head == "stats" && tail == "top") {
     ex.route = metrics::kApiStats;
     if (method != http::Method::Get) return wrong_method("GET");
@@ -258,7 +267,10 @@ Result<accounts::Principal> ApiHandler::require_user(const Exchange& ex) {
 }
 
 std::optional<Response> ApiHandler::throttle(const std::string& key, const ratelimit::Limit& limit) {
-  auto d = deps_.limiter->acquire(key, limit);
+  return refusal(deps_.limiter->acquire(key, limit));
+}
+
+std::optional<Response> ApiHandler::refusal(const Result<ratelimit::Decision>& d) {
   if (!d) {
     // Fail closed: a limiter we cannot consult must not become an open door.
     return http::json_error(503, "unavailable", "rate limiter unavailable; try again shortly");

@@ -14,6 +14,7 @@
 #include "http/handler.h"
 #include "links/link_resolver.h"
 #include "links/link_service.h"
+#include "moderation/abuse_report_store.h"
 #include "ratelimit/rate_limiter.h"
 
 namespace shortstack::api {
@@ -27,8 +28,10 @@ struct ApiDeps {
   std::string country_header;  // clicks.country_header
   std::shared_ptr<const analytics::GeoIp> geoip;  // clicks.geoip_db; null when not configured
   std::shared_ptr<ratelimit::RateLimiter> limiter;
+  std::shared_ptr<moderation::AbuseReportStore> abuse_reports;
   std::string public_url;
   bool access_log = false;
+  bool anonymous_create = false;  // links.anonymous_create
   config::Config::Limits limits;
 };
 
@@ -57,6 +60,7 @@ class ApiHandler final : public http::Handler {
 
   // link_routes.cpp
   http::Response links_collection(http::Exchange& ex);
+  http::Response create_link(http::Exchange& ex, const std::optional<accounts::Principal>& who);
   http::Response link_item(http::Exchange& ex, std::string_view code);
   http::Response link_with_clicks(http::Exchange& ex, const links::Link& link);
 
@@ -64,10 +68,21 @@ class ApiHandler final : public http::Handler {
   http::Response link_stats(http::Exchange& ex, std::string_view code);
   http::Response top_links(http::Exchange& ex);
 
+  // moderation_routes.cpp
+  http::Response file_abuse_report(http::Exchange& ex);
+  http::Response admin(http::Exchange& ex, std::string_view rest);
+  http::Response admin_reports(http::Exchange& ex);
+  http::Response admin_link(http::Exchange& ex, const accounts::Principal& admin, std::string_view code,
+                            std::string_view action);
+  http::Response admin_user(http::Exchange& ex, const accounts::Principal& admin, std::string_view id,
+                            std::string_view action);
+
   // Who is calling; for a cookie-authenticated mutation the CSRF token is checked too.
   Result<accounts::Principal> require_user(const http::Exchange& ex);
   // Consumes one unit of `limit` for `key`; an engaged result is the 429 to send.
   std::optional<http::Response> throttle(const std::string& key, const ratelimit::Limit& limit);
+  // The 429 (or 503) for a refused decision.
+  std::optional<http::Response> refusal(const Result<ratelimit::Decision>& decision);
   std::string next_request_id();
 
   ApiDeps deps_;

@@ -52,11 +52,19 @@ Response ApiHandler::login(Exchange& ex) {
     return *limited;
   auto creds = read_credentials(ex.request);
   if (!creds) return error_response(ex, creds.error());
-  if (auto limited = throttle("login:account:" + ascii_lower(creds->email),
-                              per_minute(deps_.limits.login_per_minute_per_account)))
+  const std::string account = ascii_lower(creds->email);
+  if (auto limited = throttle("login:account:" + account, per_minute(deps_.limits.login_per_minute_per_account)))
     return *limited;
+  // Failures are charged after the check but refused before it, so a guesser who has used up the
+  // allowance learns nothing more, not even from a right guess.
+  const std::string failures_key = "login:failures:" + account;
+  const ratelimit::Limit failures{1.0 / deps_.limits.login_failure_refill_s, deps_.limits.login_failures_per_account};
+  if (auto limited = refusal(deps_.limiter->check(failures_key, failures))) return *limited;
   auto session = deps_.auth->login(creds->email, creds->password, unix_now());
-  if (!session) return error_response(ex, session.error());
+  if (!session) {
+    if (session.error().http_status == 401) (void)deps_.limiter->acquire(failures_key, failures);
+    return error_response(ex, session.error());
+  }
   Response r = json_value(200, {{"user", user_json(session->user)}});
   r.header("Set-Cookie", deps_.auth->session_cookie(session->session_token));
   return r;

@@ -7,6 +7,7 @@
 #include "api/query_params.h"
 #include "core/crypto.h"
 #include "core/time_format.h"
+#include "http/cookie.h"
 #include "links/code.h"
 
 namespace shortstack::api {
@@ -27,6 +28,8 @@ boost::json::object link_json(const links::Link& l, const std::string& public_ur
   o["redirect"] = l.redirect;
   o["disabled"] = l.disabled;
   o["protected"] = !l.password_hash.empty();
+  if (l.moderation.empty()) o["moderation"] = nullptr;
+  else o["moderation"] = l.moderation;
   o["clicks"] = clicks;
   return o;
 }
@@ -78,11 +81,25 @@ Result<links::CreateLink> read_create(const http::Request& req) {
   return c;
 }
 
-Result<links::LinkPatch> read_patch(const http::Request& req) {
+struct PatchRequest {
+  links::LinkPatch patch;
+  std::optional<std::string> password;  // "" removes it (null in the request)
+};
+
+Result<PatchRequest> read_patch(const http::Request& req) {
   auto body = JsonBody::parse(req.body);
   if (!body) return body.error();
-  if (auto st = body->only({"url", "expires_at", "redirect", "disabled"}); !st) return st.error();
-  links::LinkPatch p;
+  if (auto st = body->only({"url", "expires_at", "redirect", "disabled", "password"}); !st) return st.error();
+  PatchRequest out;
+  if (body->is_null("password")) {
+    out.password = "";
+  } else {
+    auto password = body->optional_string("password");
+    if (!password) return password.error();
+    if (*password && (*password)->empty()) return invalid_field("password", "must not be empty; send null to remove it");
+    out.password = std::move(*password);
+  }
+  links::LinkPatch& p = out.patch;
   if (body->is_null("url")) return invalid_field("url", "cannot be null");
   auto url = body->optional_string("url");
   if (!url) return url.error();
@@ -96,7 +113,7 @@ Result<links::LinkPatch> read_patch(const http::Request& req) {
   auto disabled = body->optional_bool("disabled");
   if (!disabled) return disabled.error();
   p.disabled = *disabled;
-  return p;
+  return out;
 }
 
 }  // namespace
@@ -105,23 +122,12 @@ Response ApiHandler::links_collection(Exchange& ex) {
   const auto method = ex.request.method;
   if (method != http::Method::Get && method != http::Method::Post)
     return http::json_error(405, "method_not_allowed", "allowed: GET, POST").header("Allow", "GET, POST");
+  const bool anonymous = method == http::Method::Post && deps_.anonymous_create && ex.request.authorization.empty() &&
+                         http::cookie_value(ex.request.cookie, accounts::kSessionCookie).empty();
+  if (anonymous) return create_link(ex, std::nullopt);
   auto who = require_user(ex);
   if (!who) return error_response(ex, who.error());
-
-  if (method == http::Method::Post) {
-    if (auto limited = throttle("create:user:" + std::to_string(who->user.id),
-                                {deps_.limits.create_per_second_per_user, deps_.limits.create_burst_per_user}))
-      return *limited;
-    if (auto limited = throttle("create:ip:" + std::string(ex.remote_ip),
-                                {deps_.limits.create_per_second_per_ip, deps_.limits.create_burst_per_ip}))
-      return *limited;
-    auto req = read_create(ex.request);
-    if (!req) return error_response(ex, req.error());
-    auto link = deps_.links->create(who->user.id, std::move(*req), unix_now());
-    if (!link) return error_response(ex, link.error());
-    return json_value(201, link_json(*link, deps_.public_url, 0));
-  }
-
+  if (method == http::Method::Post) return create_link(ex, *who);
   const std::string_view q = ex.request.query;
   size_t limit = 20;
   if (auto l = query_param(q, "limit"); !l.empty()) {
@@ -149,6 +155,34 @@ Response ApiHandler::links_collection(Exchange& ex) {
   return json_value(200, o);
 }
 
+// Creation is limited per account, per API key and per address; anonymous creation (when configured)
+// only per address, at its own stricter rate, and the link then has no owner who could manage it.
+Response ApiHandler::create_link(Exchange& ex, const std::optional<accounts::Principal>& who) {
+  const auto& limits = deps_.limits;
+  if (who) {
+    if (auto limited = throttle("create:user:" + std::to_string(who->user.id),
+                                {limits.create_per_second_per_user, limits.create_burst_per_user}))
+      return *limited;
+    if (who->api_key_id != 0)
+      if (auto limited = throttle("create:key:" + std::to_string(who->api_key_id),
+                                  {limits.create_per_second_per_key, limits.create_burst_per_key}))
+        return *limited;
+  } else if (auto limited = throttle("create:anonymous:" + std::string(ex.remote_ip),
+                                     {limits.anonymous_create_per_hour_per_ip / 3600.0,
+                                      std::max(1.0, limits.anonymous_create_per_hour_per_ip)})) {
+    return *limited;
+  }
+  if (auto limited = throttle("create:ip:" + std::string(ex.remote_ip), {limits.create_per_second_per_ip, limits.create_burst_per_ip}))
+    return *limited;
+  auto req = read_create(ex.request);
+  if (!req) return error_response(ex, req.error());
+  if (!who && req->password)
+    return http::json_error(400, "invalid_argument", "anonymous links cannot have a password: no one could change it");
+  auto link = deps_.links->create(who ? who->user.id : links::kAnonymousOwner, std::move(*req), unix_now());
+  if (!link) return error_response(ex, link.error());
+  return json_value(201, link_json(*link, deps_.public_url, 0));
+}
+
 Response ApiHandler::link_with_clicks(Exchange& ex, const links::Link& link) {
   auto totals = totals_of(*deps_.click_store, {link});
   if (!totals) return error_response(ex, totals.error());
@@ -169,8 +203,8 @@ Response ApiHandler::link_item(Exchange& ex, std::string_view code) {
     case http::Method::Patch: {
       auto patch = read_patch(ex.request);
       if (!patch) return error_response(ex, patch.error());
-      patch->now = unix_now();
-      auto link = deps_.links->update(who->user.id, code, std::move(*patch));
+      patch->patch.now = unix_now();
+      auto link = deps_.links->update(who->user.id, code, std::move(patch->patch), std::move(patch->password));
       if (!link) return error_response(ex, link.error());
       return link_with_clicks(ex, *link);
     }

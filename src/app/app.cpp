@@ -13,6 +13,7 @@
 #include "http/server.h"
 #include "links/blocklist.h"
 #include "links/sqlite_link_store.h"
+#include "moderation/sqlite_abuse_report_store.h"
 #include "log/log.h"
 #include "metrics/metrics.h"
 #include "queue/memory_queue.h"
@@ -126,6 +127,16 @@ Result<int> migrate(const config::Config& c) {
   return *main + *analytics;
 }
 
+Status set_role(const config::Config& c, const std::string& email, const std::string& role) {
+  auto dbs = open_databases(c);
+  if (!dbs) return dbs.error();
+  accounts::SqliteAccountStore accounts(dbs->main);
+  auto changed = accounts.set_role(email, role);
+  if (!changed) return changed.error();
+  if (!*changed) return make_error(404, "not_found", "no user has the email " + email);
+  return ok_status();
+}
+
 int serve(const config::Config& c) {
   auto dbs = open_databases(c);
   if (!dbs) {
@@ -156,7 +167,9 @@ int serve(const config::Config& c) {
     return 1;
   }
   links::UrlPolicy policy{static_cast<size_t>(c.links.max_url_length), *blocked, {}};
-  accounts::AuthOptions auth_options{c.auth.session_idle_ttl_s, c.auth.session_absolute_ttl_s, c.auth.cookie_secure,
+  // Secure cookies when configured, and whenever users reach us over TLS (at the load balancer).
+  const bool cookie_secure = c.auth.cookie_secure || c.server.public_url.rfind("https://", 0) == 0;
+  accounts::AuthOptions auth_options{c.auth.session_idle_ttl_s, c.auth.session_absolute_ttl_s, cookie_secure,
                                      {static_cast<uint32_t>(c.auth.argon2_iterations),
                                       static_cast<uint32_t>(c.auth.argon2_memory_kib), 1}};
   const auto& recorder = click_pipeline.recorder();
@@ -178,6 +191,8 @@ int serve(const config::Config& c) {
   }
   deps.limiter = std::make_shared<ratelimit::MemoryRateLimiter>();
   deps.access_log = c.log.access_log;
+  deps.anonymous_create = c.links.anonymous_create;
+  deps.abuse_reports = std::make_shared<moderation::SqliteAbuseReportStore>(dbs->main);
   deps.limits = c.limits;
   auto link_service = std::make_shared<links::LinkService>(link_store, resolver, policy);
   link_service->set_password_params(auth_options.argon2);
@@ -219,6 +234,8 @@ int serve(const config::Config& c) {
     log::error("startup_failed", {{"error", st.error().message}});
     return 1;
   }
+  if (c.server.public_url.rfind("https://", 0) == 0 && c.server.hsts_max_age > 0)
+    (void)loops.set_fixed_headers("Strict-Transport-Security: max-age=" + std::to_string(c.server.hsts_max_age) + "\r\n");
   loops.start();
   ready.store(true);
   // Warming runs beside live traffic rather than before readiness: start-up stays fast, and requests

@@ -1,4 +1,4 @@
-// shortstack: serve | migrate | version | config check FILE
+// shortstack: serve | migrate | admin grant|revoke EMAIL | version | config check FILE
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -78,6 +78,16 @@ int main(int argc, char** argv) {
   migrate->add_option("--config", o.config_file, "TOML configuration file")->check(CLI::ExistingFile);
   migrate->add_option("--data-dir", o.data_dir, "Directory for the embedded stores");
 
+  auto* admin = cli.add_subcommand("admin", "Administrator roles");
+  admin->require_subcommand(1);
+  std::string role_email;
+  for (const char* verb : {"grant", "revoke"}) {
+    auto* sub = admin->add_subcommand(verb, std::string(verb) + " the administrator role");
+    sub->add_option("EMAIL", role_email, "The user's email")->required();
+    sub->add_option("--config", o.config_file, "TOML configuration file")->check(CLI::ExistingFile);
+    sub->add_option("--data-dir", o.data_dir, "Directory for the embedded stores");
+  }
+
   cli.add_subcommand("version", "Print the version");
 
   auto* config_cmd = cli.add_subcommand("config", "Configuration tools");
@@ -93,6 +103,16 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cli.got_subcommand(config_cmd)) return check_config_file(check_path);
+  if (cli.got_subcommand(admin)) {
+    const bool grant = admin->got_subcommand("grant");
+    auto st = shortstack::app::set_role(resolve_config(o), role_email, grant ? "admin" : "user");
+    if (!st) {
+      std::fprintf(stderr, "admin %s failed: %s\n", grant ? "grant" : "revoke", st.error().message.c_str());
+      return 1;
+    }
+    std::printf("%s is %s an administrator\n", role_email.c_str(), grant ? "now" : "no longer");
+    return 0;
+  }
   if (cli.got_subcommand(migrate)) {
     auto applied = shortstack::app::migrate(resolve_config(o));
     if (!applied) {

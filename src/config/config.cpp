@@ -130,6 +130,7 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"server.max_body_bytes", int_setting(FIELD(server.max_body_bytes))},
       {"server.read_timeout_ms", int_setting(FIELD(server.read_timeout_ms))},
       {"server.idle_timeout_ms", int_setting(FIELD(server.idle_timeout_ms))},
+      {"server.hsts_max_age", int_setting(FIELD(server.hsts_max_age))},
       {"storage.data_dir", string_setting(FIELD(storage.data_dir))},
       {"storage.links", string_setting(FIELD(storage.links))},
       {"storage.accounts", string_setting(FIELD(storage.accounts))},
@@ -162,6 +163,13 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"limits.create_burst_per_ip", double_setting(FIELD(limits.create_burst_per_ip))},
       {"limits.unlock_per_minute_per_link", double_setting(FIELD(limits.unlock_per_minute_per_link))},
       {"limits.unlock_per_minute_per_ip", double_setting(FIELD(limits.unlock_per_minute_per_ip))},
+      {"limits.create_per_second_per_key", double_setting(FIELD(limits.create_per_second_per_key))},
+      {"limits.create_burst_per_key", double_setting(FIELD(limits.create_burst_per_key))},
+      {"limits.anonymous_create_per_hour_per_ip", double_setting(FIELD(limits.anonymous_create_per_hour_per_ip))},
+      {"limits.login_failures_per_account", double_setting(FIELD(limits.login_failures_per_account))},
+      {"limits.login_failure_refill_s", double_setting(FIELD(limits.login_failure_refill_s))},
+      {"limits.abuse_reports_per_hour_per_ip", double_setting(FIELD(limits.abuse_reports_per_hour_per_ip))},
+      {"links.anonymous_create", bool_setting(FIELD(links.anonymous_create))},
       {"clicks.aggregate_interval_ms", int_setting(FIELD(clicks.aggregate_interval_ms))},
       {"clicks.record", bool_setting(FIELD(clicks.record))},
       {"clicks.compact_interval_ms", int_setting(FIELD(clicks.compact_interval_ms))},
@@ -284,6 +292,7 @@ std::vector<std::string> validate(const Config& c) {
   positive("server.max_body_bytes", c.server.max_body_bytes, 1024);
   positive("server.read_timeout_ms", c.server.read_timeout_ms, 100);
   positive("server.idle_timeout_ms", c.server.idle_timeout_ms, 100);
+  if (c.server.hsts_max_age < 0) e.push_back("'server.hsts_max_age' must be 0 (off) or more seconds");
   positive("storage.sqlite_writer_cache_mib", c.storage.sqlite_writer_cache_mib, 1);
   positive("cache.l1_entries", c.cache.l1_entries, 64);
   positive("cache.positive_ttl_ms", c.cache.positive_ttl_ms, 0);
@@ -309,7 +318,13 @@ std::vector<std::string> validate(const Config& c) {
                                {"limits.create_per_second_per_ip", c.limits.create_per_second_per_ip},
                                {"limits.create_burst_per_ip", c.limits.create_burst_per_ip},
                                {"limits.unlock_per_minute_per_link", c.limits.unlock_per_minute_per_link},
-                               {"limits.unlock_per_minute_per_ip", c.limits.unlock_per_minute_per_ip}})
+                               {"limits.unlock_per_minute_per_ip", c.limits.unlock_per_minute_per_ip},
+                               {"limits.create_per_second_per_key", c.limits.create_per_second_per_key},
+                               {"limits.create_burst_per_key", c.limits.create_burst_per_key},
+                               {"limits.anonymous_create_per_hour_per_ip", c.limits.anonymous_create_per_hour_per_ip},
+                               {"limits.login_failures_per_account", c.limits.login_failures_per_account},
+                               {"limits.login_failure_refill_s", c.limits.login_failure_refill_s},
+                               {"limits.abuse_reports_per_hour_per_ip", c.limits.abuse_reports_per_hour_per_ip}})
     if (!(v > 0)) e.push_back(std::string("'") + key + "' must be greater than 0");
   if (c.storage.data_dir.empty()) e.push_back("'storage.data_dir' must not be empty");
 

@@ -22,6 +22,9 @@ struct Config {
     int64_t max_body_bytes = 1024 * 1024;
     int64_t read_timeout_ms = 10000;
     int64_t idle_timeout_ms = 60000;
+    // Sent as Strict-Transport-Security on every response when public_url is https:// (TLS ends at
+    // the load balancer, so the URL users see is what says the service is served over TLS). 0: off.
+    int64_t hsts_max_age = 31536000;
   } server;
   struct Storage {
     std::string data_dir = "./var";
@@ -47,6 +50,9 @@ struct Config {
     std::vector<std::string> blocked_domains;
     // More blocked domains, one per line ('#' comments), read at start and again on SIGHUP.
     std::string blocklist_file;
+    // Creating links without an account. Off: POST /api/v1/links needs credentials (401). On: links
+    // without an owner, limited per address by limits.anonymous_create_per_hour_per_ip.
+    bool anonymous_create = false;
   } links;
   struct Auth {
     int64_t session_idle_ttl_s = 7 * 86400;
@@ -67,6 +73,15 @@ struct Config {
     // Password attempts on protected links.
     double unlock_per_minute_per_link = 10;
     double unlock_per_minute_per_ip = 30;
+    // And per API key, so one leaked key of an account cannot use up the account's whole allowance.
+    double create_per_second_per_key = 50;
+    double create_burst_per_key = 200;
+    double anonymous_create_per_hour_per_ip = 20;
+    // Failed log-ins per account: this many in a row pass, then one more per refill interval, so a
+    // password guesser is slowed to a crawl while the owner, who knows it, is not.
+    double login_failures_per_account = 5;
+    double login_failure_refill_s = 60;
+    double abuse_reports_per_hour_per_ip = 10;
   } limits;
   struct Clicks {
     // How often the aggregator applies what the queue holds, in one transaction. Longer: fewer page

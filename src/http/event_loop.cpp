@@ -25,8 +25,15 @@ void EventLoop::update_date() {
   if (unix_now_ == date_second_) return;
   date_second_ = unix_now_;
   // Same length every second, so string_views into it stay valid while a request is in flight.
-  const std::string line = "Date: " + format_http_date(unix_now_) + "\r\n";
+  const std::string line = "Date: " + format_http_date(unix_now_) + "\r\n" + fixed_headers_;
   date_len_ = line.copy(date_line_.data(), date_line_.size());
+}
+
+bool EventLoop::set_fixed_headers(std::string lines) {
+  if (lines.size() > kMaxFixedHeaders) return false;
+  fixed_headers_ = std::move(lines);
+  date_second_ = -1;  // rebuilt on the next update
+  return true;
 }
 
 void EventLoop::schedule_tick() {

@@ -31,7 +31,12 @@ class EventLoop {
   Clock::time_point now() const { return now_; }
   int64_t unix_now() const { return unix_now_; }
   Clock::time_point refresh_now();
+  // "Date: ...\r\n" and any fixed headers after it: every response carries these lines.
   std::string_view date_line() const { return {date_line_.data(), date_len_}; }
+  // Headers every response on this loop carries (HSTS, say), sent after Date at no per-request
+  // cost. Before start() only; at most kMaxFixedHeaders bytes.
+  bool set_fixed_headers(std::string lines);
+  static constexpr size_t kMaxFixedHeaders = 160;
 
   // Runs on this loop every tick (20 ms); used to flush per-loop buffers. Register before start():
   // the hook list is not guarded, because after start only the loop's own thread reads it.
@@ -54,7 +59,8 @@ class EventLoop {
   Clock::time_point now_{};
   int64_t unix_now_ = 0;
   int64_t date_second_ = -1;
-  std::array<char, 64> date_line_{};
+  std::array<char, 64 + kMaxFixedHeaders> date_line_{};
+  std::string fixed_headers_;
   size_t date_len_ = 0;
   std::vector<std::function<void()>> tick_hooks_;
   std::list<Connection*> connections_;
@@ -67,6 +73,11 @@ class LoopGroup {
   explicit LoopGroup(int threads);
   ~LoopGroup();
   size_t size() const { return loops_.size(); }
+  bool set_fixed_headers(const std::string& lines) {
+    for (auto& l : loops_)
+      if (!l->set_fixed_headers(lines)) return false;
+    return true;
+  }
   EventLoop& at(size_t i) { return *loops_[i]; }
   void start();
   void stop();

@@ -61,9 +61,7 @@ Result<Link> LinkService::create(int64_t owner_id, CreateLink req, int64_t now) 
 
   NewLink n{{}, owner_id, bucket_for_owner(owner_id), std::move(*url), req.redirect, req.expires_at, now, {}};
   if (req.password) {
-    if (req.password->size() < 6 || req.password->size() > 256)
-      return make_error(400, "invalid_password", "password must be 6 to 256 characters");
-    auto hash = accounts::hash_password(*req.password, password_params_);
+    auto hash = link_password_hash(*req.password);
     if (!hash) return hash.error();
     n.password_hash = std::move(*hash);
   }
@@ -100,7 +98,23 @@ Result<LinkPage> LinkService::list(int64_t owner_id, std::optional<int64_t> befo
   return store_->list_by_owner(owner_id, before_id, std::clamp<size_t>(limit, 1, 100));
 }
 
-Result<Link> LinkService::update(int64_t owner_id, std::string_view code, LinkPatch patch) {
+Result<std::string> LinkService::link_password_hash(const std::string& password) {
+  if (password.size() < 6 || password.size() > 256)
+    return make_error(400, "invalid_password", "password must be 6 to 256 characters");
+  return accounts::hash_password(password, password_params_);
+}
+
+Result<Link> LinkService::update(int64_t owner_id, std::string_view code, LinkPatch patch, std::optional<std::string> password) {
+  if (password) {
+    // null in the request clears the password; a string sets a new one.
+    if (password->empty()) {
+      patch.password_hash = "";
+    } else {
+      auto hash = link_password_hash(*password);
+      if (!hash) return hash.error();
+      patch.password_hash = std::move(*hash);
+    }
+  }
   if (patch.url) {
     auto url = checked_url(*patch.url);
     if (!url) return url.error();
@@ -120,11 +134,26 @@ Result<Link> LinkService::unlock(std::string_view code, std::string_view passwor
   if (!found) return found.error();
   if (!found->has_value() || (*found)->password_hash.empty()) return not_found();
   Link& l = **found;
-  if (l.deleted || l.disabled || (l.expires_at && *l.expires_at <= now))
+  if (l.deleted || l.disabled || l.moderation == kModeratedOff || (l.expires_at && *l.expires_at <= now))
     return make_error(410, "gone", "this link is disabled, expired or deleted");
   if (!accounts::verify_password(password, l.password_hash))
     return make_error(401, "wrong_password", "that is not this link's password");
   return std::move(l);
+}
+
+Result<Link> LinkService::moderate(std::string_view code, std::string_view moderation, int64_t now) {
+  auto moderated = store_->moderate(code, moderation, now);
+  if (!moderated) return moderated.error();
+  if (!moderated->has_value()) return not_found();
+  resolver_->invalidate(code);
+  return std::move(**moderated);
+}
+
+Result<Link> LinkService::find_any(std::string_view code) {
+  auto found = store_->find_by_code(code);
+  if (!found) return found.error();
+  if (!found->has_value() || (*found)->deleted) return not_found();
+  return std::move(**found);
 }
 
 Status LinkService::remove(int64_t owner_id, std::string_view code, int64_t now) {

@@ -31,7 +31,13 @@ class LinkService {
   Result<LinkPage> list(int64_t owner_id, std::optional<int64_t> before_id, size_t limit);
   // Any owner's links, deleted ones included: callers filter (the leaderboard resolves its ids here).
   Result<std::vector<Link>> by_ids(const std::vector<int64_t>& ids) { return store_->find_by_ids(ids); }
-  Result<Link> update(int64_t owner_id, std::string_view code, LinkPatch patch);
+  // `password`: nullopt leaves it, an empty string removes it, anything else replaces it.
+  Result<Link> update(int64_t owner_id, std::string_view code, LinkPatch patch,
+                      std::optional<std::string> password = std::nullopt);
+  // Administrators only (callers check the role): any owner's live link.
+  Result<Link> moderate(std::string_view code, std::string_view moderation, int64_t now);
+  // Any owner's live link, for abuse reports and administrators.
+  Result<Link> find_any(std::string_view code);
   Status remove(int64_t owner_id, std::string_view code, int64_t now);
   // A visitor's password for a protected link: the live link when it is right; 401 wrong_password
   // when wrong; 404 or 410 like the redirect when there is no such live protected link.
@@ -44,6 +50,7 @@ class LinkService {
 
  private:
   Result<std::string> checked_url(const std::string& url);
+  Result<std::string> link_password_hash(const std::string& password);
 
   std::shared_ptr<LinkStore> store_;
   std::shared_ptr<LinkResolver> resolver_;

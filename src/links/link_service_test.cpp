@@ -60,7 +60,7 @@ TEST_F(LinkServiceTest, AliasConflictsAre409) {
 TEST_F(LinkServiceTest, OtherOwnersSeeNotFound) {
   auto l = service->create(1, {"https://x.com", "mine", {}, 302, {}}, 100);
   EXPECT_EQ(service->get(2, "mine").error().http_status, 404);
-  EXPECT_EQ(service->update(2, "mine", LinkPatch{"https://evil.com", {}, {}, {}, 101}).error().http_status, 404);
+  EXPECT_EQ(service->update(2, "mine", LinkPatch{"https://evil.com", {}, {}, {}, {}, 101}).error().http_status, 404);
   EXPECT_EQ(service->remove(2, "mine", 101).error().http_status, 404);
   EXPECT_EQ(service->get(1, "mine")->url, "https://x.com/");
 }
@@ -69,11 +69,11 @@ TEST_F(LinkServiceTest, ChangesShowOnTheNextRedirect) {
   ASSERT_TRUE(service->create(1, {"https://before.example", "flip", {}, 302, {}}, 100));
   EXPECT_NE(render("flip").find("Location: https://before.example/"), std::string::npos);
   EXPECT_NE(render("flip").find("Location: https://before.example/"), std::string::npos);  // now from L1
-  ASSERT_TRUE(service->update(1, "flip", LinkPatch{"https://after.example", {}, 301, {}, 101}));
+  ASSERT_TRUE(service->update(1, "flip", LinkPatch{"https://after.example", {}, 301, {}, {}, 101}));
   const std::string after = render("flip");
   EXPECT_EQ(after.rfind("HTTP/1.1 301", 0), 0u) << after;
   EXPECT_NE(after.find("Location: https://after.example/"), std::string::npos);
-  ASSERT_TRUE(service->update(1, "flip", LinkPatch{{}, {}, {}, true, 102}));
+  ASSERT_TRUE(service->update(1, "flip", LinkPatch{{}, {}, {}, true, {}, 102}));
   EXPECT_EQ(render("flip").rfind("HTTP/1.1 410", 0), 0u);
   ASSERT_TRUE(service->remove(1, "flip", 103));
   EXPECT_EQ(render("flip").rfind("HTTP/1.1 410", 0), 0u);
@@ -92,7 +92,7 @@ TEST_F(LinkServiceTest, AChangeReachesOtherThreadsThatCachedTheOldAnswer) {
     EXPECT_NE(render("hot").find("after.example"), std::string::npos);
   });
   cached.get_future().wait();
-  ASSERT_TRUE(service->update(1, "hot", LinkPatch{"https://after.example", {}, {}, {}, 101}));
+  ASSERT_TRUE(service->update(1, "hot", LinkPatch{"https://after.example", {}, {}, {}, {}, 101}));
   changed.set_value();
   loop.join();
 }

@@ -26,7 +26,14 @@ struct Link {
   bool disabled = false;
   bool deleted = false;
   std::string password_hash;  // Argon2id; empty when the link has no password
+  std::string moderation;     // the service's decision, which the owner cannot undo: "", kQuarantined or kDisabled
 };
+
+// The owner of links created without an account (links.anonymous_create); no user has this id.
+inline constexpr int64_t kAnonymousOwner = 0;
+
+inline constexpr std::string_view kQuarantined = "quarantined";  // the redirect shows a warning page
+inline constexpr std::string_view kModeratedOff = "disabled";    // the redirect answers 410
 
 struct NewLink {
   std::string code;
@@ -44,6 +51,7 @@ struct LinkPatch {
   std::optional<std::optional<int64_t>> expires_at;  // set to nullopt inside to clear the expiry
   std::optional<int> redirect;
   std::optional<bool> disabled;
+  std::optional<std::string> password_hash;  // an empty string removes the password
   int64_t now = 0;
 };
 
@@ -66,6 +74,9 @@ class LinkStore {
   // nullopt when the code is not one of the owner's live links.
   virtual Result<std::optional<Link>> update(std::string_view code, int64_t owner_id, const LinkPatch& patch) = 0;
   virtual Result<bool> remove(std::string_view code, int64_t owner_id, int64_t now) = 0;
+  // Sets any live link's moderation ("" clears it), whoever owns it; nullopt when no live link has
+  // this code. For administrators only: callers check the role.
+  virtual Result<std::optional<Link>> moderate(std::string_view code, std::string_view moderation, int64_t now) = 0;
   // The links with these ids, deleted ones included, in the order given; unknown ids are skipped.
   // Click counts are not here: they live in the analytics ClickStore.
   virtual Result<std::vector<Link>> find_by_ids(const std::vector<int64_t>& ids) = 0;

@@ -146,6 +146,38 @@ TEST_P(LinkStoreContract, APasswordHashIsStoredAndReadBack) {
   EXPECT_EQ((*store->find_by_code("pwd0002"))->password_hash, "") << "no password: empty";
 }
 
+TEST_P(LinkStoreContract, APatchSetsOrClearsThePasswordAndLeavesItOtherwise) {
+  ASSERT_TRUE(store->create(new_link("pw2")));
+  LinkPatch set;
+  set.password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA";
+  set.now = 2000;
+  EXPECT_EQ((*store->update("pw2", 1, set))->password_hash, *set.password_hash);
+  LinkPatch other;
+  other.redirect = 307;
+  EXPECT_EQ((*store->update("pw2", 1, other))->password_hash, *set.password_hash) << "untouched when not in the patch";
+  LinkPatch clear;
+  clear.password_hash = "";
+  EXPECT_TRUE((*store->update("pw2", 1, clear))->password_hash.empty());
+}
+
+TEST_P(LinkStoreContract, ModerationAppliesToAnyOwnersLiveLinkAndSurvivesOwnerPatches) {
+  ASSERT_TRUE(store->create(new_link("mod1", 5)));
+  auto q = store->moderate("mod1", kQuarantined, 3000);
+  ASSERT_TRUE(q) << q.error().message;
+  ASSERT_TRUE(q->has_value());
+  EXPECT_EQ((*q)->moderation, kQuarantined);
+  LinkPatch owner;
+  owner.disabled = false;
+  owner.url = "https://example.com/new";
+  EXPECT_EQ((*store->update("mod1", 5, owner))->moderation, kQuarantined) << "an owner's patch cannot lift it";
+  EXPECT_EQ((**store->find_by_code("mod1")).moderation, kQuarantined);
+  EXPECT_TRUE(store->moderate("mod1", "", 3001)->has_value());
+  EXPECT_TRUE((**store->find_by_code("mod1")).moderation.empty());
+  EXPECT_FALSE(store->moderate("nope", kModeratedOff, 3002)->has_value());
+  ASSERT_TRUE(store->remove("mod1", 5, 3003));
+  EXPECT_FALSE(store->moderate("mod1", kModeratedOff, 3004)->has_value()) << "deleted links are not moderated";
+}
+
 TEST_P(LinkStoreContract, FindByIdsReturnsThoseLinksInTheOrderAsked) {
   auto a = store->create(new_link("ids0001"));
   auto b = store->create(new_link("ids0002"));

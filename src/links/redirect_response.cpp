@@ -73,6 +73,16 @@ std::string password_form_page(bool wrong) {
          "<button>Continue</button></form>\n";
 }
 
+// A warning that replaces the redirect while moderation looks at a reported link. The target is shown
+// as text and as a link the visitor may still choose to follow, without a referrer.
+std::string quarantine_page(std::string_view escaped_url) {
+  return std::string("<!doctype html><meta charset=utf-8><title>Warning: reported link</title>"
+                     "<h1>This link has been reported</h1>"
+                     "<p>It is on hold while it is reviewed, and may lead to a harmful site:</p><p><code>") +
+         std::string(escaped_url) + "</code></p><p><a href=\"" + std::string(escaped_url) +
+         "\" rel=\"noreferrer noopener\">Continue anyway</a></p>\n";
+}
+
 void append_number(std::string& out, size_t n) {
   char buf[24];
   out.append(buf, std::to_chars(buf, buf + sizeof buf, n).ptr);
@@ -97,7 +107,7 @@ std::string html_escape(std::string_view s) {
 }
 
 RedirectEntry make_redirect_entry(const Link& link) {
-  if (link.deleted || link.disabled) return gone_entry();
+  if (link.deleted || link.disabled || link.moderation == kModeratedOff) return gone_entry();
   RedirectEntry e;
   if (!link.password_hash.empty()) {
     e.kind = RedirectEntry::Kind::Protected;
@@ -106,7 +116,7 @@ RedirectEntry make_redirect_entry(const Link& link) {
     e.expires_at = link.expires_at.value_or(0);
     return e;  // no URL: the cache never holds a protected target
   }
-  e.kind = RedirectEntry::Kind::Redirect;
+  e.kind = link.moderation == kQuarantined ? RedirectEntry::Kind::Quarantined : RedirectEntry::Kind::Redirect;
   e.status = static_cast<uint16_t>(link.redirect);
   e.link_id = link.id;
   e.owner_id = link.owner_id;
@@ -152,8 +162,19 @@ int render_entry(const RedirectEntry& e, int64_t now, std::string_view date_line
     }
     return e.status;
   }
-  if (e.kind == RedirectEntry::Kind::Protected && (e.expires_at == 0 || e.expires_at > now))
+  const bool unexpired = e.expires_at == 0 || e.expires_at > now;
+  if (e.kind == RedirectEntry::Kind::Protected && unexpired)
     return render_password_form(false, date_line, keep_alive, head, out);
+  if (e.kind == RedirectEntry::Kind::Quarantined && unexpired) {
+    const std::string body = quarantine_page(e.escaped_url.empty() ? std::string_view(e.url) : e.escaped_url);
+    out += "HTTP/1.1 200 OK\r\n";
+    out += kFormHeaders;
+    append_number(out, body.size());
+    out += "\r\n";
+    finish(date_line, keep_alive, out);
+    if (!head) out += body;
+    return 200;
+  }
   const StaticError& err = e.kind == RedirectEntry::Kind::Missing ? not_found() : gone();
   out += wants_html ? err.html_head : err.json_head;
   finish(date_line, keep_alive, out);

@@ -14,7 +14,8 @@ namespace shortstack::links {
 
 struct RedirectEntry {
   // Protected: the target is behind a password; the entry holds no URL, only the form's page.
-  enum class Kind : uint8_t { Redirect, Protected, Gone, Missing };
+  // Quarantined: moderation put the link on hold; a warning page with the target replaces the redirect.
+  enum class Kind : uint8_t { Redirect, Protected, Quarantined, Gone, Missing };
   Kind kind = Kind::Missing;
   uint16_t status = 0;
   int64_t link_id = 0;

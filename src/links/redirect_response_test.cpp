@@ -79,5 +79,27 @@ TEST(RedirectResponse, AProtectedLinkAnswersWithAFormThatNeverHoldsTheTarget) {
   EXPECT_EQ(render_entry(make_redirect_entry(l), 100, "", true, false, true, expired), 410);
 }
 
+TEST(RedirectResponse, AQuarantinedLinkShowsAWarningWithTheTargetEscapedAndIsNoClick) {
+  Link l = link("https://evil.example/?a=<script>&b=\"x\"");
+  l.moderation = std::string(kQuarantined);
+  const RedirectEntry e = make_redirect_entry(l);
+  EXPECT_FALSE(live_at(e, 0)) << "a warning page is not a redirect";
+  std::string out;
+  EXPECT_EQ(render_entry(e, 0, "", true, false, true, out), 200);
+  EXPECT_EQ(out.find("Location:"), std::string::npos);
+  EXPECT_NE(out.find("This link has been reported"), std::string::npos);
+  EXPECT_NE(out.find("https://evil.example/?a=&lt;script&gt;&amp;b=&quot;x&quot;"), std::string::npos);
+  EXPECT_EQ(out.find("<script>"), std::string::npos);
+  EXPECT_NE(out.find("Content-Security-Policy: default-src 'none'"), std::string::npos);
+  EXPECT_NE(out.find("rel=\"noreferrer noopener\""), std::string::npos);
+}
+
+TEST(RedirectResponse, ALinkDisabledByModerationIsGoneWhateverItsOwnerSays) {
+  Link l = link("https://example.com/");
+  l.moderation = std::string(kModeratedOff);
+  std::string out;
+  EXPECT_EQ(render_entry(make_redirect_entry(l), 0, "", true, false, false, out), 410);
+}
+
 }  // namespace
 }  // namespace shortstack::links

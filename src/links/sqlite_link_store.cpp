@@ -22,12 +22,13 @@ Link read_link(const Stmt& s) {
   l.disabled = s.int64(9) != 0;
   l.deleted = !s.is_null(10);
   l.password_hash = s.text(11);
+  l.moderation = s.text(12);
   return l;
 }
 
 #define SELECT_LINKS                                                                                 \
   "SELECT l.id, l.code, l.owner_id, l.bucket, l.url, l.redirect, l.created_at, l.updated_at, l.expires_at, " \
-  "l.disabled, l.deleted_at, l.password_hash FROM links l "
+  "l.disabled, l.deleted_at, l.password_hash, l.moderation FROM links l "
 
 Result<std::optional<Link>> select_by_code(SqliteConn& c, std::string_view code) {
   SHORTSTACK_PREPARE(q, c, SELECT_LINKS "WHERE l.code = ?");
@@ -102,13 +103,26 @@ Result<std::optional<Link>> SqliteLinkStore::update(std::string_view code, int64
     SHORTSTACK_PREPARE(u, c,
                        "UPDATE links SET url = COALESCE(?, url), redirect = COALESCE(?, redirect), "
                        "disabled = COALESCE(?, disabled), expires_at = CASE WHEN ? THEN ? ELSE expires_at END, "
+                       "password_hash = CASE WHEN ? THEN NULLIF(?, '') ELSE password_hash END, "
                        "updated_at = ? WHERE code = ? AND owner_id = ? AND deleted_at IS NULL");
     if (p.url) u.bind(1, *p.url); else u.bind_null(1);
     u.bind_optional(2, p.redirect ? std::optional<int64_t>(*p.redirect) : std::nullopt);
     u.bind_optional(3, p.disabled ? std::optional<int64_t>(*p.disabled ? 1 : 0) : std::nullopt);
     u.bind(4, int64_t{p.expires_at.has_value()});
     u.bind_optional(5, p.expires_at ? *p.expires_at : std::nullopt);
-    u.bind(6, p.now).bind(7, code).bind(8, owner_id);
+    u.bind(6, int64_t{p.password_hash.has_value()});
+    if (p.password_hash) u.bind(7, std::string_view(*p.password_hash)); else u.bind_null(7);
+    u.bind(8, p.now).bind(9, code).bind(10, owner_id);
+    if (auto st = u.run(); !st) return st.error();
+    if (sqlite3_changes(c.raw()) == 0) return std::optional<Link>();
+    return select_by_code(c, code);
+  });
+}
+
+Result<std::optional<Link>> SqliteLinkStore::moderate(std::string_view code, std::string_view moderation, int64_t now) {
+  return db_->write<std::optional<Link>>([&](SqliteConn& c) -> Result<std::optional<Link>> {
+    SHORTSTACK_PREPARE(u, c, "UPDATE links SET moderation = ?, updated_at = ? WHERE code = ? AND deleted_at IS NULL");
+    u.bind(1, moderation).bind(2, now).bind(3, code);
     if (auto st = u.run(); !st) return st.error();
     if (sqlite3_changes(c.raw()) == 0) return std::optional<Link>();
     return select_by_code(c, code);

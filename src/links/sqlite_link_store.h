@@ -15,6 +15,7 @@ class SqliteLinkStore final : public LinkStore {
   Status scan_recent(size_t limit, const std::function<void(const Link&)>& visit) override;
   Result<std::optional<Link>> update(std::string_view code, int64_t owner_id, const LinkPatch& patch) override;
   Result<bool> remove(std::string_view code, int64_t owner_id, int64_t now) override;
+  Result<std::optional<Link>> moderate(std::string_view code, std::string_view moderation, int64_t now) override;
   Result<std::vector<Link>> find_by_ids(const std::vector<int64_t>& ids) override;
 
  private:

@@ -37,7 +37,7 @@ inline void bump(std::atomic<uint64_t>& a, uint64_t n = 1) {
 
 std::string_view route_name(int route) {
   static constexpr std::array<std::string_view, kRouteCount> kNames = {"redirect", "api_auth", "api_me",  "api_keys",
-                                                                        "api_links", "api_stats", "admin",  "other"};
+                                                                        "api_links", "api_stats", "api_moderation", "admin", "other"};
   return route >= 0 && route < kRouteCount ? kNames[static_cast<size_t>(route)] : "other";
 }
 

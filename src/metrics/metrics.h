@@ -13,7 +13,7 @@
 
 namespace shortstack::metrics {
 
-enum Route : int { kRedirect, kApiAuth, kApiMe, kApiKeys, kApiLinks, kApiStats, kAdmin, kOther, kRouteCount };
+enum Route : int { kRedirect, kApiAuth, kApiMe, kApiKeys, kApiLinks, kApiStats, kApiModeration, kAdmin, kOther, kRouteCount };
 std::string_view route_name(int route);
 
 // Bucket bounds in seconds, shared by every histogram here.

@@ -5,7 +5,11 @@
 
 namespace shortstack::ratelimit {
 
-Result<Decision> MemoryRateLimiter::acquire(std::string_view key, const Limit& limit) {
+Result<Decision> MemoryRateLimiter::acquire(std::string_view key, const Limit& limit) { return decide(key, limit, true); }
+
+Result<Decision> MemoryRateLimiter::check(std::string_view key, const Limit& limit) { return decide(key, limit, false); }
+
+Decision MemoryRateLimiter::decide(std::string_view key, const Limit& limit, bool consume) {
   using std::chrono::duration_cast;
   using std::chrono::nanoseconds;
   const auto now = clock_();
@@ -19,6 +23,7 @@ Result<Decision> MemoryRateLimiter::acquire(std::string_view key, const Limit& l
     return Decision{false, std::max(std::chrono::milliseconds(1),
                                     std::chrono::ceil<std::chrono::milliseconds>(wait))};
   }
+  if (!consume) return Decision{true, std::chrono::milliseconds(0)};
   const auto next = tat + interval;
   // The entry is useless once `next` has passed: the key is then back to a full burst.
   tat_.put(key, next, next + std::chrono::seconds(1));

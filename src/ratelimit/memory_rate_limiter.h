@@ -14,8 +14,10 @@ class MemoryRateLimiter final : public RateLimiter {
   explicit MemoryRateLimiter(size_t max_keys = 100000, std::function<Clock::time_point()> clock = Clock::now)
       : tat_(max_keys), clock_(std::move(clock)) {}
   Result<Decision> acquire(std::string_view key, const Limit& limit) override;
+  Result<Decision> check(std::string_view key, const Limit& limit) override;
 
  private:
+  Decision decide(std::string_view key, const Limit& limit, bool consume);
   cache::FlatCache<Clock::time_point> tat_;  // theoretical arrival time per key
   std::mutex mu_;  // GCRA is read-modify-write; shards make it cheap but it must be atomic per key
   std::function<Clock::time_point()> clock_;

@@ -22,6 +22,9 @@ class RateLimiter {
  public:
   virtual ~RateLimiter() = default;
   virtual Result<Decision> acquire(std::string_view key, const Limit& limit) = 0;
+  // Whether acquire() would allow one now, without consuming: for limits charged only on failure
+  // (failed logins are counted after the password check, but must refuse before it).
+  virtual Result<Decision> check(std::string_view key, const Limit& limit) = 0;
 };
 
 }  // namespace shortstack::ratelimit

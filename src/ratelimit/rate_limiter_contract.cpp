@@ -21,6 +21,15 @@ TEST_P(RateLimiterContract, AllowsTheBurstThenRefuses) {
   EXPECT_LE(refused->retry_after.count(), 100'000);
 }
 
+TEST_P(RateLimiterContract, CheckAnswersLikeAcquireWithoutConsuming) {
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(limiter->check("peek", kSlow)->allowed);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(limiter->acquire("peek", kSlow)->allowed) << "checks took nothing";
+  auto refused = limiter->check("peek", kSlow);
+  ASSERT_TRUE(refused);
+  EXPECT_FALSE(refused->allowed);
+  EXPECT_GT(refused->retry_after.count(), 0);
+}
+
 TEST_P(RateLimiterContract, KeysAreIndependent) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(limiter->acquire("a", kSlow)->allowed);
   EXPECT_FALSE(limiter->acquire("a", kSlow)->allowed);
