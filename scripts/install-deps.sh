@@ -7,7 +7,7 @@ set -euo pipefail
 BUILD_PKGS=(
   cmake ninja-build g++ clang libclang-rt-14-dev pkg-config
   libboost1.81-dev libboost-json1.81-dev
-  libsqlite3-dev libargon2-dev libssl-dev libidn2-dev libmaxminddb-dev zlib1g-dev
+  libsqlite3-dev libargon2-dev libssl-dev libidn2-dev libmaxminddb-dev zlib1g-dev libcurl4-openssl-dev
   libfmt-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
