@@ -9,7 +9,9 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 stages=("$@")
 [ ${#stages[@]} -eq 0 ] && stages=(release asan fuzz)
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+servers=$(mktemp -d)
+# The throwaway servers the itests run against are stopped however this script ends.
+trap 'scripts/test-postgres.sh "$servers/postgres" stop >/dev/null 2>&1; rm -rf "$results" "$servers"' EXIT
 passed=0
 failed=0
 
@@ -71,6 +73,16 @@ run_fuzzers() {
     rm -rf "$corpus"
   done
 }
+
+# One PostgreSQL for every build's itests (each test works in a schema of its own).
+if [[ " ${stages[*]} " == *" release "* || " ${stages[*]} " == *" asan "* ]]; then
+  note "servers: PostgreSQL"
+  if ! SHORTSTACK_TEST_PG_URL=$(scripts/test-postgres.sh "$servers/postgres" start); then
+    echo "cannot start the test PostgreSQL"; exit 1
+  fi
+  export SHORTSTACK_TEST_PG_URL
+  echo "$SHORTSTACK_TEST_PG_URL"
+fi
 
 for stage in "${stages[@]}"; do
   case "$stage" in

@@ -12,5 +12,6 @@ struct Migration {
 
 const std::vector<Migration>& sqlite_migrations();            // accounts, sessions, links
 const std::vector<Migration>& analytics_sqlite_migrations();  // click rollups (analytics.db)
+const std::vector<Migration>& postgres_migrations();          // accounts, sessions, links, moderation
 
 }  // namespace shortstack::store

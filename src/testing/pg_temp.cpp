@@ -1,0 +1,37 @@
+#include "testing/pg_temp.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace shortstack::testing {
+
+std::string test_pg_url() {
+  const char* url = std::getenv("SHORTSTACK_TEST_PG_URL");
+  if (!url || !*url)
+    throw std::runtime_error("SHORTSTACK_TEST_PG_URL is not set: run the tests with `make test`, or start "
+                             "scripts/test-postgres.sh DIR start and export the URL it prints");
+  return url;
+}
+
+std::shared_ptr<store::pg::PgPool> temp_pg_pool(store::pg::PoolOptions options, bool migrated) {
+  static std::atomic<int> n{0};
+  const std::string schema = "t" + std::to_string(getpid()) + "_" + std::to_string(n++);
+  options.url = test_pg_url();
+  store::pg::PoolOptions one;
+  one.url = options.url;
+  one.size = 1;
+  auto admin = store::pg::PgPool::open(one);
+  if (!admin) throw std::runtime_error("test PostgreSQL: " + admin.error().message);
+  if (auto r = (*admin)->exec("CREATE SCHEMA " + schema, {}); !r) throw std::runtime_error(r.error().message);
+  options.search_path = schema;
+  auto pool = store::pg::PgPool::open(options);
+  if (!pool) throw std::runtime_error("test PostgreSQL: " + pool.error().message);
+  if (!migrated) return *pool;
+  if (auto m = (*pool)->migrate(store::postgres_migrations()); !m) throw std::runtime_error(m.error().message);
+  return *pool;
+}
+
+}  // namespace shortstack::testing
