@@ -6,19 +6,16 @@
 #include <filesystem>
 #include <thread>
 
-#include "accounts/sqlite_account_store.h"
 #include "api/admin_handler.h"
 #include "api/api_handler.h"
 #include "app/click_pipeline.h"
+#include "app/stores.h"
 #include "http/server.h"
 #include "links/blocklist.h"
-#include "links/sqlite_link_store.h"
-#include "moderation/sqlite_abuse_report_store.h"
 #include "log/log.h"
 #include "metrics/metrics.h"
 #include "queue/memory_queue.h"
 #include "ratelimit/memory_rate_limiter.h"
-#include "sessions/sqlite_session_store.h"
 
 namespace shortstack::app {
 namespace {
@@ -124,14 +121,23 @@ Result<int> migrate(const config::Config& c) {
   if (!main) return main.error();
   auto analytics = dbs->analytics->migrate(store::analytics_sqlite_migrations());
   if (!analytics) return analytics.error();
-  return *main + *analytics;
+  auto pg = open_postgres(explicit_migrate);
+  if (!pg) return pg.error();
+  int in_postgres = 0;
+  if (*pg) {
+    auto applied = (*pg)->migrate(store::postgres_migrations());
+    if (!applied) return applied.error();
+    in_postgres = *applied;
+  }
+  return *main + *analytics + in_postgres;
 }
 
 Status set_role(const config::Config& c, const std::string& email, const std::string& role) {
   auto dbs = open_databases(c);
   if (!dbs) return dbs.error();
-  accounts::SqliteAccountStore accounts(dbs->main);
-  auto changed = accounts.set_role(email, role);
+  auto pg = open_postgres(c);
+  if (!pg) return pg.error();
+  auto changed = main_stores(c, dbs->main, *pg).accounts->set_role(email, role);
   if (!changed) return changed.error();
   if (!*changed) return make_error(404, "not_found", "no user has the email " + email);
   return ok_status();
@@ -143,9 +149,15 @@ int serve(const config::Config& c) {
     log::error("startup_failed", {{"error", dbs.error().message}});
     return 1;
   }
-  auto link_store = std::make_shared<links::SqliteLinkStore>(dbs->main);
-  auto account_store = std::make_shared<accounts::SqliteAccountStore>(dbs->main);
-  auto session_store = std::make_shared<sessions::SqliteSessionStore>(dbs->main);
+  auto pg = open_postgres(c);
+  if (!pg) {
+    log::error("startup_failed", {{"error", pg.error().message}});
+    return 1;
+  }
+  const MainStores stores = main_stores(c, dbs->main, *pg);
+  const auto& link_store = stores.links;
+  const auto& account_store = stores.accounts;
+  const auto& session_store = stores.sessions;
   auto queue = std::make_shared<queue::MemoryQueue>();
 
   http::LoopGroup loops(static_cast<int>(c.server.threads));
@@ -192,7 +204,7 @@ int serve(const config::Config& c) {
   deps.limiter = std::make_shared<ratelimit::MemoryRateLimiter>();
   deps.access_log = c.log.access_log;
   deps.anonymous_create = c.links.anonymous_create;
-  deps.abuse_reports = std::make_shared<moderation::SqliteAbuseReportStore>(dbs->main);
+  deps.abuse_reports = stores.abuse_reports;
   deps.limits = c.limits;
   auto link_service = std::make_shared<links::LinkService>(link_store, resolver, policy);
   link_service->set_password_params(auth_options.argon2);

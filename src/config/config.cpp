@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <functional>
@@ -141,6 +142,12 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"storage.queue", string_setting(FIELD(storage.queue))},
       {"storage.analytics", string_setting(FIELD(storage.analytics))},
       {"storage.auto_migrate", bool_setting(FIELD(storage.auto_migrate))},
+      {"postgres.url", string_setting(FIELD(postgres.url))},
+      {"postgres.pool_size", int_setting(FIELD(postgres.pool_size))},
+      {"postgres.pool_max_waiters", int_setting(FIELD(postgres.pool_max_waiters))},
+      {"postgres.timeout_ms", int_setting(FIELD(postgres.timeout_ms))},
+      {"postgres.statement_timeout_ms", int_setting(FIELD(postgres.statement_timeout_ms))},
+      {"postgres.search_path", string_setting(FIELD(postgres.search_path))},
       {"storage.sqlite_writer_cache_mib", int_setting(FIELD(storage.sqlite_writer_cache_mib))},
       {"cache.l1_entries", int_setting(FIELD(cache.l1_entries))},
       {"cache.positive_ttl_ms", int_setting(FIELD(cache.positive_ttl_ms))},
@@ -337,9 +344,9 @@ std::vector<std::string> validate(const Config& c) {
     else
       e.push_back(std::string("'") + key + "' must be one of the known backends, got '" + v + "'");
   };
-  backend("storage.links", c.storage.links, {"sqlite"}, {"postgres"});
-  backend("storage.accounts", c.storage.accounts, {"sqlite"}, {"postgres"});
-  backend("storage.sessions", c.storage.sessions, {"sqlite"}, {"redis", "postgres"});
+  backend("storage.links", c.storage.links, {"sqlite", "postgres"}, {});
+  backend("storage.accounts", c.storage.accounts, {"sqlite", "postgres"}, {});
+  backend("storage.sessions", c.storage.sessions, {"sqlite", "postgres"}, {"redis"});
   backend("storage.cache", c.storage.cache, {"memory"}, {"redis"});
   backend("storage.rate_limiter", c.storage.rate_limiter, {"memory"}, {"redis"});
   backend("storage.blobs", c.storage.blobs, {"disk"}, {"s3"});
@@ -347,8 +354,26 @@ std::vector<std::string> validate(const Config& c) {
   backend("storage.analytics", c.storage.analytics, {"sqlite"}, {"postgres"});
   // The embedded stores live in one process's data directory; mixing them with shared ones would
   // split one account's data between an instance's disk and the shared tier.
-  if (c.storage.links == "sqlite" && c.storage.accounts != "sqlite")
-    e.push_back("'storage.links' = 'sqlite' keeps data on this instance; 'storage.accounts' must then be 'sqlite' too");
+  if ((c.storage.links == "sqlite") != (c.storage.accounts == "sqlite"))
+    e.push_back("'storage.links' and 'storage.accounts' must both be on this instance (sqlite) or both shared: "
+                "links name their owners by user id");
+  if (c.storage.accounts == "sqlite" && c.storage.sessions != "sqlite")
+    e.push_back("'storage.accounts' = 'sqlite' keeps users on this instance; 'storage.sessions' must then be 'sqlite' too");
+  if (c.storage.accounts != "sqlite" && c.storage.sessions == "sqlite")
+    e.push_back("'storage.accounts' is shared but 'storage.sessions' = 'sqlite' is not: a session opened on one "
+                "instance would be unknown to the others; use 'postgres' (or 'redis' when available)");
+  const bool uses_postgres = c.storage.links == "postgres" || c.storage.accounts == "postgres" || c.storage.sessions == "postgres";
+  if (uses_postgres && c.postgres.url.empty())
+    e.push_back("'postgres.url' is required when a store is 'postgres'");
+  positive("postgres.pool_size", c.postgres.pool_size, 1);
+  positive("postgres.pool_max_waiters", c.postgres.pool_max_waiters, 0);
+  positive("postgres.timeout_ms", c.postgres.timeout_ms, 10);
+  positive("postgres.statement_timeout_ms", c.postgres.statement_timeout_ms, 0);
+  for (char ch : c.postgres.search_path)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_') {
+      e.push_back("'postgres.search_path' must be a plain schema name (letters, digits, _)");
+      break;
+    }
   if (!one_of(c.log.level, {"debug", "info", "warn", "error"}))
     e.push_back("'log.level' must be debug, info, warn or error, got '" + c.log.level + "'");
   return e;

@@ -39,6 +39,15 @@ struct Config {
     bool auto_migrate = true;
     int64_t sqlite_writer_cache_mib = 64;  // page cache of the SQLite writer connection
   } storage;
+  // The main PostgreSQL (links, accounts, sessions, abuse reports) when a store is "postgres".
+  struct Postgres {
+    std::string url;  // libpq URL or key=value string; point it at PgBouncer in production
+    int64_t pool_size = 16;
+    int64_t pool_max_waiters = 64;       // callers beyond this fail fast with 503
+    int64_t timeout_ms = 3000;           // client-side, the wait for a connection included
+    int64_t statement_timeout_ms = 2000; // server-side (behind PgBouncer: set it on the role instead)
+    std::string search_path;             // a schema other than the default (tests use one each)
+  } postgres;
   struct Cache {
     int64_t l1_entries = 1'000'000;
     int64_t positive_ttl_ms = 300'000;

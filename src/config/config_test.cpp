@@ -60,6 +60,12 @@ TEST(Config, SyntaxErrorsNameTheLine) {
   EXPECT_NE(r.errors[0].find(":2:"), std::string::npos) << r.errors[0];
 }
 
+bool mentions(const std::vector<std::string>& errors, const std::string& needle) {
+  for (auto& e : errors)
+    if (e.find(needle) != std::string::npos) return true;
+  return false;
+}
+
 TEST(Config, ValidationCatchesBadValuesAndIncoherentBackends) {
   Config c;
   c.server.listen = "nonsense";
@@ -67,7 +73,26 @@ TEST(Config, ValidationCatchesBadValuesAndIncoherentBackends) {
   c.storage.accounts = "postgres";
   c.log.level = "loud";
   auto e = validate(c);
-  EXPECT_EQ(e.size(), 5u);  // listen, body size, postgres not built yet, sqlite/postgres split, log level
+  // listen, body size, links on this instance but accounts shared, sessions not shared with
+  // accounts, no postgres.url, log level
+  EXPECT_EQ(e.size(), 6u);
+  EXPECT_TRUE(mentions(e, "'postgres.url' is required"));
+  EXPECT_TRUE(mentions(e, "a session opened on one instance would be unknown to the others"));
+}
+
+TEST(Config, TheStageTwoStoresValidateWithAUrlAndNeverEchoIt) {
+  Config c;
+  c.storage.links = c.storage.accounts = c.storage.sessions = "postgres";
+  c.postgres.url = "postgresql://app:s3cret@db.internal:6432/shortstack";
+  EXPECT_TRUE(validate(c).empty());
+  c.postgres.search_path = "x; DROP TABLE links";
+  c.postgres.pool_size = 0;
+  auto e = validate(c);
+  EXPECT_EQ(e.size(), 2u);
+  for (const auto& m : e) EXPECT_EQ(m.find("s3cret"), std::string::npos);
+  c = Config{};
+  c.storage.sessions = "redis";
+  EXPECT_TRUE(mentions(validate(c), "not available in this build yet"));
 }
 
 TEST(Config, SetRefusesUnknownKeysAndBadValues) {

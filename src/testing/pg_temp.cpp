@@ -16,17 +16,21 @@ std::string test_pg_url() {
   return url;
 }
 
-std::shared_ptr<store::pg::PgPool> temp_pg_pool(store::pg::PoolOptions options, bool migrated) {
+std::string temp_pg_schema() {
   static std::atomic<int> n{0};
   const std::string schema = "t" + std::to_string(getpid()) + "_" + std::to_string(n++);
-  options.url = test_pg_url();
   store::pg::PoolOptions one;
-  one.url = options.url;
+  one.url = test_pg_url();
   one.size = 1;
   auto admin = store::pg::PgPool::open(one);
   if (!admin) throw std::runtime_error("test PostgreSQL: " + admin.error().message);
   if (auto r = (*admin)->exec("CREATE SCHEMA " + schema, {}); !r) throw std::runtime_error(r.error().message);
-  options.search_path = schema;
+  return schema;
+}
+
+std::shared_ptr<store::pg::PgPool> temp_pg_pool(store::pg::PoolOptions options, bool migrated) {
+  options.url = test_pg_url();
+  options.search_path = temp_pg_schema();
   auto pool = store::pg::PgPool::open(options);
   if (!pool) throw std::runtime_error("test PostgreSQL: " + pool.error().message);
   if (!migrated) return *pool;

@@ -11,6 +11,8 @@ namespace shortstack::testing {
 
 // The server's URL; throws (failing the test, never skipping it) when no server was started.
 std::string test_pg_url();
+// A new, empty schema's name (for servers started with postgres.search_path set to it).
+std::string temp_pg_schema();
 // A migrated, empty schema; `options` may tune the pool (its url and search_path are set here).
 // With `migrated` false the schema is left empty.
 std::shared_ptr<store::pg::PgPool> temp_pg_pool(store::pg::PoolOptions options = {}, bool migrated = true);

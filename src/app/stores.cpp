@@ -1,0 +1,52 @@
+#include "app/stores.h"
+
+#include "accounts/pg_account_store.h"
+#include "accounts/sqlite_account_store.h"
+#include "links/pg_link_store.h"
+#include "links/sqlite_link_store.h"
+#include "moderation/pg_abuse_report_store.h"
+#include "moderation/sqlite_abuse_report_store.h"
+#include "sessions/pg_session_store.h"
+#include "sessions/sqlite_session_store.h"
+
+namespace shortstack::app {
+
+bool uses_postgres(const config::Config& c) {
+  return c.storage.links == "postgres" || c.storage.accounts == "postgres" || c.storage.sessions == "postgres";
+}
+
+Result<std::shared_ptr<store::pg::PgPool>> open_postgres(const config::Config& c) {
+  if (!uses_postgres(c)) return std::shared_ptr<store::pg::PgPool>();
+  store::pg::PoolOptions o;
+  o.url = c.postgres.url;
+  o.size = static_cast<size_t>(c.postgres.pool_size);
+  o.max_waiters = static_cast<size_t>(c.postgres.pool_max_waiters);
+  o.timeout = std::chrono::milliseconds(c.postgres.timeout_ms);
+  o.statement_timeout = std::chrono::milliseconds(c.postgres.statement_timeout_ms);
+  o.search_path = c.postgres.search_path;
+  auto pool = store::pg::PgPool::open(o);
+  // The URL may hold a password: errors name the server's answer, never the URL.
+  if (!pool) return make_error(503, pool.error().code, "PostgreSQL: " + pool.error().message);
+  if (c.storage.auto_migrate)
+    if (auto m = (*pool)->migrate(store::postgres_migrations()); !m) return m.error();
+  return *pool;
+}
+
+MainStores main_stores(const config::Config& c, const std::shared_ptr<store::SqliteDb>& sqlite,
+                       const std::shared_ptr<store::pg::PgPool>& pg) {
+  MainStores s;
+  if (c.storage.links == "postgres") {
+    s.links = std::make_shared<links::PgLinkStore>(pg);
+    s.abuse_reports = std::make_shared<moderation::PgAbuseReportStore>(pg);
+  } else {
+    s.links = std::make_shared<links::SqliteLinkStore>(sqlite);
+    s.abuse_reports = std::make_shared<moderation::SqliteAbuseReportStore>(sqlite);
+  }
+  if (c.storage.accounts == "postgres") s.accounts = std::make_shared<accounts::PgAccountStore>(pg);
+  else s.accounts = std::make_shared<accounts::SqliteAccountStore>(sqlite);
+  if (c.storage.sessions == "postgres") s.sessions = std::make_shared<sessions::PgSessionStore>(pg);
+  else s.sessions = std::make_shared<sessions::SqliteSessionStore>(sqlite);
+  return s;
+}
+
+}  // namespace shortstack::app

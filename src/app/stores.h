@@ -1,0 +1,29 @@
+#pragma once
+// The main stores (links, accounts, sessions, abuse reports) on the backends the configuration
+// names: the seam where moving from stage 1 to stage 2 is a configuration change.
+#include <memory>
+
+#include "accounts/account_store.h"
+#include "config/config.h"
+#include "links/link_store.h"
+#include "moderation/abuse_report_store.h"
+#include "sessions/session_store.h"
+#include "store/pg/pg_pool.h"
+#include "store/sqlite_db.h"
+
+namespace shortstack::app {
+
+struct MainStores {
+  std::shared_ptr<links::LinkStore> links;
+  std::shared_ptr<accounts::AccountStore> accounts;
+  std::shared_ptr<sessions::SessionStore> sessions;
+  std::shared_ptr<moderation::AbuseReportStore> abuse_reports;  // beside the links, wherever they are
+};
+
+bool uses_postgres(const config::Config& c);
+// The PostgreSQL pool when a store is "postgres" (migrated when storage.auto_migrate), else null.
+Result<std::shared_ptr<store::pg::PgPool>> open_postgres(const config::Config& c);
+MainStores main_stores(const config::Config& c, const std::shared_ptr<store::SqliteDb>& sqlite,
+                       const std::shared_ptr<store::pg::PgPool>& postgres);
+
+}  // namespace shortstack::app
