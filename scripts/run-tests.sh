@@ -11,7 +11,8 @@ stages=("$@")
 results=$(mktemp -d)
 servers=$(mktemp -d)
 # The throwaway servers the itests run against are stopped however this script ends.
-trap 'scripts/test-postgres.sh "$servers/postgres" stop >/dev/null 2>&1; rm -rf "$results" "$servers"' EXIT
+trap 'scripts/test-postgres.sh "$servers/postgres" stop >/dev/null 2>&1; scripts/test-redis.sh "$servers/redis" stop >/dev/null 2>&1
+      rm -rf "$results" "$servers"' EXIT
 passed=0
 failed=0
 
@@ -74,7 +75,8 @@ run_fuzzers() {
   done
 }
 
-# One PostgreSQL for every build's itests (each test works in a schema of its own).
+# One PostgreSQL and one Redis for every build's itests (each test works in a schema or key prefix
+# of its own).
 if [[ " ${stages[*]} " == *" release "* || " ${stages[*]} " == *" asan "* ]]; then
   note "servers: PostgreSQL"
   if ! SHORTSTACK_TEST_PG_URL=$(scripts/test-postgres.sh "$servers/postgres" start); then
@@ -82,6 +84,13 @@ if [[ " ${stages[*]} " == *" release "* || " ${stages[*]} " == *" asan "* ]]; th
   fi
   export SHORTSTACK_TEST_PG_URL
   echo "$SHORTSTACK_TEST_PG_URL"
+  note "servers: Redis"
+  if ! SHORTSTACK_TEST_REDIS=$(scripts/test-redis.sh "$servers/redis" start); then
+    echo "cannot start the test Redis"; exit 1
+  fi
+  # The outage itests stop and restart it through this command.
+  export SHORTSTACK_TEST_REDIS SHORTSTACK_TEST_REDIS_CTL="$PWD/scripts/test-redis.sh $servers/redis"
+  echo "$SHORTSTACK_TEST_REDIS"
 fi
 
 for stage in "${stages[@]}"; do

@@ -86,7 +86,8 @@ Result<std::optional<Principal>> AuthService::authenticate(std::string_view auth
   const std::string_view token = http::cookie_value(cookie_header, kSessionCookie);
   if (token.empty()) return std::optional<Principal>();
   auto session = sessions_->find_and_touch(sha256(token), now, options_.session_idle_ttl);
-  if (!session) return session.error();
+  // Fail closed: a session that cannot be checked is no session (401), never a pass.
+  if (!session) return unauthorized("sessions cannot be checked right now; try again shortly");
   if (!session->has_value()) return unauthorized("session expired; log in again");
   auto user = accounts_->find_user((*session)->user_id);
   if (!user) return user.error();

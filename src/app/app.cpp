@@ -15,7 +15,6 @@
 #include "log/log.h"
 #include "metrics/metrics.h"
 #include "queue/memory_queue.h"
-#include "ratelimit/memory_rate_limiter.h"
 
 namespace shortstack::app {
 namespace {
@@ -137,7 +136,7 @@ Status set_role(const config::Config& c, const std::string& email, const std::st
   if (!dbs) return dbs.error();
   auto pg = open_postgres(c);
   if (!pg) return pg.error();
-  auto changed = main_stores(c, dbs->main, *pg).accounts->set_role(email, role);
+  auto changed = main_stores(c, dbs->main, *pg, open_redis(c)).accounts->set_role(email, role);
   if (!changed) return changed.error();
   if (!*changed) return make_error(404, "not_found", "no user has the email " + email);
   return ok_status();
@@ -154,7 +153,8 @@ int serve(const config::Config& c) {
     log::error("startup_failed", {{"error", pg.error().message}});
     return 1;
   }
-  const MainStores stores = main_stores(c, dbs->main, *pg);
+  const auto redis = open_redis(c);
+  const MainStores stores = main_stores(c, dbs->main, *pg, redis);
   const auto& link_store = stores.links;
   const auto& account_store = stores.accounts;
   const auto& session_store = stores.sessions;
@@ -173,6 +173,7 @@ int serve(const config::Config& c) {
       link_store, links::ResolverOptions{static_cast<size_t>(c.cache.l1_entries),
                                          std::chrono::milliseconds(c.cache.positive_ttl_ms),
                                          std::chrono::milliseconds(c.cache.negative_ttl_ms)});
+  resolver->use_change_feed(change_feed(c, redis));
   auto blocked = blocked_domains(c);
   if (!blocked) {
     log::error("startup_failed", {{"error", blocked.error().message}});
@@ -201,7 +202,7 @@ int serve(const config::Config& c) {
     }
     deps.geoip = *geo;
   }
-  deps.limiter = std::make_shared<ratelimit::MemoryRateLimiter>();
+  deps.limiter = rate_limiter(c, redis);
   deps.access_log = c.log.access_log;
   deps.anonymous_create = c.links.anonymous_create;
   deps.abuse_reports = stores.abuse_reports;

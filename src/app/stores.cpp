@@ -6,7 +6,11 @@
 #include "links/sqlite_link_store.h"
 #include "moderation/pg_abuse_report_store.h"
 #include "moderation/sqlite_abuse_report_store.h"
+#include "links/redis_change_feed.h"
+#include "ratelimit/memory_rate_limiter.h"
+#include "ratelimit/redis_rate_limiter.h"
 #include "sessions/pg_session_store.h"
+#include "sessions/redis_session_store.h"
 #include "sessions/sqlite_session_store.h"
 
 namespace shortstack::app {
@@ -32,8 +36,33 @@ Result<std::shared_ptr<store::pg::PgPool>> open_postgres(const config::Config& c
   return *pool;
 }
 
+std::shared_ptr<store::redis::RedisPool> open_redis(const config::Config& c) {
+  if (c.storage.sessions != "redis" && c.storage.rate_limiter != "redis" && c.storage.cache != "redis") return nullptr;
+  const auto hp = config::parse_host_port(c.redis.address);
+  store::redis::RedisOptions o;
+  o.host = hp->host;
+  o.port = hp->port;
+  o.password = c.redis.password;
+  o.size = static_cast<size_t>(c.redis.pool_size);
+  o.timeout = std::chrono::milliseconds(c.redis.timeout_ms);
+  return std::make_shared<store::redis::RedisPool>(o);
+}
+
+std::shared_ptr<ratelimit::RateLimiter> rate_limiter(const config::Config& c,
+                                                     const std::shared_ptr<store::redis::RedisPool>& redis) {
+  if (c.storage.rate_limiter == "redis") return std::make_shared<ratelimit::RedisRateLimiter>(redis);
+  return std::make_shared<ratelimit::MemoryRateLimiter>();
+}
+
+std::shared_ptr<links::ChangeFeed> change_feed(const config::Config& c,
+                                               const std::shared_ptr<store::redis::RedisPool>& redis) {
+  if (c.storage.cache == "redis") return std::make_shared<links::RedisChangeFeed>(redis);
+  return std::make_shared<links::LocalChangeFeed>();
+}
+
 MainStores main_stores(const config::Config& c, const std::shared_ptr<store::SqliteDb>& sqlite,
-                       const std::shared_ptr<store::pg::PgPool>& pg) {
+                       const std::shared_ptr<store::pg::PgPool>& pg,
+                       const std::shared_ptr<store::redis::RedisPool>& redis) {
   MainStores s;
   if (c.storage.links == "postgres") {
     s.links = std::make_shared<links::PgLinkStore>(pg);
@@ -45,6 +74,7 @@ MainStores main_stores(const config::Config& c, const std::shared_ptr<store::Sql
   if (c.storage.accounts == "postgres") s.accounts = std::make_shared<accounts::PgAccountStore>(pg);
   else s.accounts = std::make_shared<accounts::SqliteAccountStore>(sqlite);
   if (c.storage.sessions == "postgres") s.sessions = std::make_shared<sessions::PgSessionStore>(pg);
+  else if (c.storage.sessions == "redis") s.sessions = std::make_shared<sessions::RedisSessionStore>(redis);
   else s.sessions = std::make_shared<sessions::SqliteSessionStore>(sqlite);
   return s;
 }

@@ -8,7 +8,10 @@
 #include "links/link_store.h"
 #include "moderation/abuse_report_store.h"
 #include "sessions/session_store.h"
+#include "links/change_feed.h"
+#include "ratelimit/rate_limiter.h"
 #include "store/pg/pg_pool.h"
+#include "store/redis/redis_pool.h"
 #include "store/sqlite_db.h"
 
 namespace shortstack::app {
@@ -23,7 +26,15 @@ struct MainStores {
 bool uses_postgres(const config::Config& c);
 // The PostgreSQL pool when a store is "postgres" (migrated when storage.auto_migrate), else null.
 Result<std::shared_ptr<store::pg::PgPool>> open_postgres(const config::Config& c);
+// The Redis pool when a tier is "redis", else null. Never fails at start: Redis may come up later,
+// and the tiers on it fail (closed) until it does.
+std::shared_ptr<store::redis::RedisPool> open_redis(const config::Config& c);
 MainStores main_stores(const config::Config& c, const std::shared_ptr<store::SqliteDb>& sqlite,
-                       const std::shared_ptr<store::pg::PgPool>& postgres);
+                       const std::shared_ptr<store::pg::PgPool>& postgres,
+                       const std::shared_ptr<store::redis::RedisPool>& redis);
+std::shared_ptr<ratelimit::RateLimiter> rate_limiter(const config::Config& c,
+                                                     const std::shared_ptr<store::redis::RedisPool>& redis);
+std::shared_ptr<links::ChangeFeed> change_feed(const config::Config& c,
+                                               const std::shared_ptr<store::redis::RedisPool>& redis);
 
 }  // namespace shortstack::app

@@ -112,6 +112,18 @@ class FlatCache {
     if (const size_t i = find(s, h, key); i != kNone) remove_at(s, i);
   }
 
+  // Forgets every entry. Generations advance too, so reads in flight do not re-insert what they
+  // loaded before the clear.
+  void clear() {
+    for (Shard& s : shards_) {
+      std::lock_guard lock(s.mu);
+      ++s.generation;
+      s.ring.clear();
+      s.hand = 0;
+      s.slots.assign(16, Slot{});
+    }
+  }
+
   // The most entries the cache holds: the nominal capacity plus each shard's headroom.
   size_t max_size() const { return per_shard_capacity_ * shards_.size(); }
 

@@ -143,6 +143,10 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"storage.analytics", string_setting(FIELD(storage.analytics))},
       {"storage.auto_migrate", bool_setting(FIELD(storage.auto_migrate))},
       {"postgres.url", string_setting(FIELD(postgres.url))},
+      {"redis.address", string_setting(FIELD(redis.address))},
+      {"redis.password", string_setting(FIELD(redis.password))},
+      {"redis.pool_size", int_setting(FIELD(redis.pool_size))},
+      {"redis.timeout_ms", int_setting(FIELD(redis.timeout_ms))},
       {"postgres.pool_size", int_setting(FIELD(postgres.pool_size))},
       {"postgres.pool_max_waiters", int_setting(FIELD(postgres.pool_max_waiters))},
       {"postgres.timeout_ms", int_setting(FIELD(postgres.timeout_ms))},
@@ -346,9 +350,9 @@ std::vector<std::string> validate(const Config& c) {
   };
   backend("storage.links", c.storage.links, {"sqlite", "postgres"}, {});
   backend("storage.accounts", c.storage.accounts, {"sqlite", "postgres"}, {});
-  backend("storage.sessions", c.storage.sessions, {"sqlite", "postgres"}, {"redis"});
-  backend("storage.cache", c.storage.cache, {"memory"}, {"redis"});
-  backend("storage.rate_limiter", c.storage.rate_limiter, {"memory"}, {"redis"});
+  backend("storage.sessions", c.storage.sessions, {"sqlite", "postgres", "redis"}, {});
+  backend("storage.cache", c.storage.cache, {"memory", "redis"}, {});
+  backend("storage.rate_limiter", c.storage.rate_limiter, {"memory", "redis"}, {});
   backend("storage.blobs", c.storage.blobs, {"disk"}, {"s3"});
   backend("storage.queue", c.storage.queue, {"memory"}, {"nats"});
   backend("storage.analytics", c.storage.analytics, {"sqlite"}, {"postgres"});
@@ -365,6 +369,9 @@ std::vector<std::string> validate(const Config& c) {
   const bool uses_postgres = c.storage.links == "postgres" || c.storage.accounts == "postgres" || c.storage.sessions == "postgres";
   if (uses_postgres && c.postgres.url.empty())
     e.push_back("'postgres.url' is required when a store is 'postgres'");
+  if (!parse_host_port(c.redis.address)) e.push_back("'redis.address' must be HOST:PORT, got '" + c.redis.address + "'");
+  positive("redis.pool_size", c.redis.pool_size, 1);
+  positive("redis.timeout_ms", c.redis.timeout_ms, 1);
   positive("postgres.pool_size", c.postgres.pool_size, 1);
   positive("postgres.pool_max_waiters", c.postgres.pool_max_waiters, 0);
   positive("postgres.timeout_ms", c.postgres.timeout_ms, 10);

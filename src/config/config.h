@@ -48,6 +48,13 @@ struct Config {
     int64_t statement_timeout_ms = 2000; // server-side (behind PgBouncer: set it on the role instead)
     std::string search_path;             // a schema other than the default (tests use one each)
   } postgres;
+  // Redis, when the sessions, rate limiter or cache are "redis".
+  struct Redis {
+    std::string address = "127.0.0.1:6379";
+    std::string password;  // never logged
+    int64_t pool_size = 16;
+    int64_t timeout_ms = 200;  // connect and each command; an outage then costs each caller this once per second
+  } redis;
   struct Cache {
     int64_t l1_entries = 1'000'000;
     int64_t positive_ttl_ms = 300'000;

@@ -29,6 +29,13 @@ std::string sha256(std::string_view data) {
   return out;
 }
 
+std::string sha1(std::string_view data) {
+  std::string out(20, '\0');
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len, EVP_sha1(), nullptr);
+  return out;
+}
+
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   std::string out(32, '\0');
   unsigned int len = 0;

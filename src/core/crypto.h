@@ -11,6 +11,7 @@ namespace shortstack {
 std::string random_bytes(size_t n);
 uint64_t random_u64();
 std::string sha256(std::string_view data);        // raw 32 bytes
+std::string sha1(std::string_view data);          // raw 20 bytes; only to name things (Redis script ids), never for security
 std::string hmac_sha256(std::string_view key, std::string_view data);  // raw 32 bytes
 std::string base64url(std::string_view raw);       // no padding
 std::optional<std::string> base64url_decode(std::string_view text);  // nullopt on a character outside the alphabet

@@ -74,9 +74,25 @@ Result<size_t> LinkResolver::warm(size_t limit) {
 }
 
 void LinkResolver::invalidate(std::string_view code) {
+  invalidate_local(code);
+  feed_->publish(code);
+}
+
+void LinkResolver::invalidate_local(std::string_view code) {
   l1_.erase(code);
   // After the erase: a thread that sees the new epoch finds L1 already without the old entry.
   change_epoch_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void LinkResolver::forget_all() {
+  l1_.clear();
+  change_epoch_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void LinkResolver::use_change_feed(std::shared_ptr<ChangeFeed> feed) {
+  feed_->stop();
+  feed_ = std::move(feed);
+  feed_->start([this](std::string_view code) { invalidate_local(code); }, [this] { forget_all(); });
 }
 
 }  // namespace shortstack::links

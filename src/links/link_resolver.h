@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "cache/flat_cache.h"
+#include "links/change_feed.h"
 #include "links/link_store.h"
 #include "links/redirect_response.h"
 
@@ -25,6 +26,7 @@ class LinkResolver {
  public:
   using Clock = std::chrono::steady_clock;
   LinkResolver(std::shared_ptr<LinkStore> store, ResolverOptions options);
+  ~LinkResolver() { feed_->stop(); }  // the feed's thread calls back into this object
 
   struct Answer {
     int status = 0;
@@ -44,8 +46,15 @@ class LinkResolver {
   // during the scan is left for a normal miss. Returns how many entries it added.
   Result<size_t> warm(size_t limit);
 
-  // Called after every committed change to a link; the next request sees the change.
+  // Called after every committed change to a link; the next request sees the change, on this
+  // instance and (through the change feed) on the others.
   void invalidate(std::string_view code);
+  // A change another instance made: drop the local copy only.
+  void invalidate_local(std::string_view code);
+  // Some changes may have been missed: forget every cached entry.
+  void forget_all();
+  // Before serving; the resolver starts it and keeps it.
+  void use_change_feed(std::shared_ptr<ChangeFeed> feed);
 
   size_t l1_size() { return l1_.size(); }
 
@@ -70,6 +79,7 @@ class LinkResolver {
   const uint64_t instance_id_;
 
   std::shared_ptr<LinkStore> store_;
+  std::shared_ptr<ChangeFeed> feed_ = std::make_shared<LocalChangeFeed>();
   ResolverOptions options_;
   cache::FlatCache<RedirectEntry> l1_;
 };
