@@ -128,6 +128,13 @@ Result<int> migrate(const config::Config& c) {
     if (!applied) return applied.error();
     in_postgres = *applied;
   }
+  auto analytics_pg = open_analytics_postgres(explicit_migrate);
+  if (!analytics_pg) return analytics_pg.error();
+  if (*analytics_pg) {
+    auto applied = (*analytics_pg)->migrate(store::analytics_postgres_migrations(), "analytics_schema_migrations");
+    if (!applied) return applied.error();
+    in_postgres += *applied;
+  }
   return *main + *analytics + in_postgres;
 }
 
@@ -161,7 +168,12 @@ int serve(const config::Config& c) {
   auto queue = std::make_shared<queue::MemoryQueue>();
 
   http::LoopGroup loops(static_cast<int>(c.server.threads));
-  auto clicks = ClickPipeline::build(c, dbs->analytics, queue, loops.size());
+  auto analytics_pg = open_analytics_postgres(c);
+  if (!analytics_pg) {
+    log::error("startup_failed", {{"error", analytics_pg.error().message}});
+    return 1;
+  }
+  auto clicks = ClickPipeline::build(c, dbs->analytics, *analytics_pg, queue, loops.size());
   if (!clicks) {
     log::error("startup_failed", {{"error", clicks.error().message}});
     return 1;

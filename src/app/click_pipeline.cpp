@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "analytics/pg_click_store.h"
 #include "analytics/sqlite_click_store.h"
 #include "blobs/disk_blob_store.h"
 #include "clicks/click_archive.h"
@@ -54,18 +55,23 @@ Result<std::string> visitor_secret(const config::Config& c) {
 
 Result<std::unique_ptr<ClickPipeline>> ClickPipeline::build(const config::Config& c,
                                                             std::shared_ptr<store::SqliteDb> analytics_db,
+                                                            std::shared_ptr<store::pg::PgPool> analytics_pg,
                                                             std::shared_ptr<queue::Queue> queue, size_t loops) {
   auto secret = visitor_secret(c);
   if (!secret) return secret.error();
   auto classifier = classifier_for(c);
   if (!classifier) return classifier.error();
   auto p = std::make_unique<ClickPipeline>();
-  analytics::SqliteClickStore::Options so;
-  so.compact_interval = std::chrono::milliseconds(c.clicks.compact_interval_ms);
-  so.compact_max_deltas = static_cast<size_t>(c.clicks.compact_max_deltas);
-  auto store = analytics::SqliteClickStore::open(std::move(analytics_db), so);
-  if (!store) return store.error();
-  p->store_ = *store;
+  if (analytics_pg) {
+    p->store_ = std::make_shared<analytics::PgClickStore>(std::move(analytics_pg));
+  } else {
+    analytics::SqliteClickStore::Options so;
+    so.compact_interval = std::chrono::milliseconds(c.clicks.compact_interval_ms);
+    so.compact_max_deltas = static_cast<size_t>(c.clicks.compact_max_deltas);
+    auto store = analytics::SqliteClickStore::open(std::move(analytics_db), so);
+    if (!store) return store.error();
+    p->store_ = *store;
+  }
   p->recorder_ = std::make_shared<clicks::ClickRecorder>(queue, loops, *secret);
   if (c.clicks.spool) {
     clicks::ClickSpool::Options o;

@@ -9,13 +9,16 @@
 #include "clicks/click_spool.h"
 #include "config/config.h"
 #include "queue/queue.h"
+#include "store/pg/pg_pool.h"
 #include "store/sqlite_db.h"
 
 namespace shortstack::app {
 
 class ClickPipeline {
  public:
+  // The analytics store is `analytics_pg` when storage.analytics = postgres, else `analytics_db`.
   static Result<std::unique_ptr<ClickPipeline>> build(const config::Config& c, std::shared_ptr<store::SqliteDb> analytics_db,
+                                                      std::shared_ptr<store::pg::PgPool> analytics_pg,
                                                       std::shared_ptr<queue::Queue> queue, size_t loops);
   // Replays what an earlier process left in the spool, then starts the spool and aggregator threads.
   Status start();

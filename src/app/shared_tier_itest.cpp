@@ -2,6 +2,8 @@
 // rate limits and cache invalidation) behave as one service, and survive Redis going away.
 #include <gtest/gtest.h>
 
+#include <csignal>
+
 #include "testing/api_client.h"
 #include "testing/pg_temp.h"
 #include "testing/redis_temp.h"
@@ -13,7 +15,8 @@ namespace {
 ServerProcess::Settings shared_tier(const std::string& schema, ServerProcess::Settings extra = {}) {
   ServerProcess::Settings s = {{"storage.links", "postgres"},    {"storage.accounts", "postgres"},
                                {"storage.sessions", "redis"},    {"storage.rate_limiter", "redis"},
-                               {"storage.cache", "redis"},       {"postgres.url", test_pg_url()},
+                               {"storage.cache", "redis"},       {"storage.analytics", "postgres"},
+                               {"postgres.url", test_pg_url()},
                                {"postgres.search_path", schema}, {"redis.address", test_redis_address()}};
   for (auto& [k, v] : extra) s[k] = v;
   return s;
@@ -50,6 +53,33 @@ TEST_F(SharedTier, AChangeOnOneInstanceShowsOnTheOthersVeryNextRequest) {
   ApiClient on_b(b.port());
   on_b.cookie = on_a.cookie;
   EXPECT_EQ(on_b.call("GET", "/api/v1/me").str("email"), "patch@example.com");
+}
+
+TEST_F(SharedTier, ClicksOnBothInstancesAreCountedExactlyOnce) {
+  const std::string schema = temp_pg_schema();
+  ServerProcess a(shared_tier(schema)), b(shared_tier(schema));
+  start_both(a, b);
+  ApiClient owner(a.port());
+  ASSERT_EQ(owner.signup("clicks@example.com").status(), 201);
+  const std::string code = owner.create_link(R"({"url":"https://example.com/campaign"})").str("code");
+  const char* browser = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
+  auto click = [&](int port) {
+    return http(port, Request{"GET", "/" + code, "", {}}.header("User-Agent", browser)).status;
+  };
+  for (int i = 0; i < 120; ++i) ASSERT_EQ(click(i % 3 == 0 ? b.port() : a.port()), 302);
+  // Graceful stops flush every buffer into the shared analytics database.
+  EXPECT_EQ(a.stop(SIGTERM), 0);
+  EXPECT_EQ(b.stop(SIGTERM), 0);
+  ServerProcess reader(shared_tier(schema));
+  reader.start();
+  ApiClient again(reader.port());
+  auto login = http(reader.port(), {"POST", "/api/v1/auth/login",
+                                    R"({"email":"clicks@example.com","password":"correct horse battery"})", {}});
+  ASSERT_EQ(login.status, 200);
+  again.cookie = session_cookie_from(login);
+  auto link = again.call("GET", "/api/v1/links/" + code);
+  ASSERT_EQ(link.status(), 200) << link.http.body;
+  EXPECT_EQ(link.num("clicks"), 120) << "40 clicks on B and 80 on A, each counted once";
 }
 
 TEST_F(SharedTier, RateLimitsAreSharedByTheInstances) {

@@ -13,6 +13,7 @@ ServerProcess::Settings on_postgres(const std::string& schema) {
   return {{"storage.links", "postgres"},
           {"storage.accounts", "postgres"},
           {"storage.sessions", "postgres"},
+          {"storage.analytics", "postgres"},
           {"postgres.url", test_pg_url()},
           {"postgres.search_path", schema}};
 }
@@ -80,6 +81,7 @@ TEST_F(StageTwo, AcknowledgedLinksSurviveTheInstanceThatMadeThem) {
 
 TEST(StageTwoConfig, AnUnreachableDatabaseStopsStartWithAClearError) {
   ServerProcess s({{"storage.links", "postgres"}, {"storage.accounts", "postgres"}, {"storage.sessions", "postgres"},
+                   {"storage.analytics", "postgres"},
                    {"postgres.url", "postgresql://app:hunter2@127.0.0.1:1/none"}, {"postgres.timeout_ms", "500"}});
   EXPECT_ANY_THROW(s.start());
   EXPECT_NE(s.log().find("startup_failed"), std::string::npos) << s.log();

@@ -19,10 +19,13 @@ bool uses_postgres(const config::Config& c) {
   return c.storage.links == "postgres" || c.storage.accounts == "postgres" || c.storage.sessions == "postgres";
 }
 
-Result<std::shared_ptr<store::pg::PgPool>> open_postgres(const config::Config& c) {
-  if (!uses_postgres(c)) return std::shared_ptr<store::pg::PgPool>();
+namespace {
+
+Result<std::shared_ptr<store::pg::PgPool>> open_pool(const config::Config& c, const std::string& url,
+                                                     const std::vector<store::Migration>& migrations,
+                                                     const std::string& table) {
   store::pg::PoolOptions o;
-  o.url = c.postgres.url;
+  o.url = url;
   o.size = static_cast<size_t>(c.postgres.pool_size);
   o.max_waiters = static_cast<size_t>(c.postgres.pool_max_waiters);
   o.timeout = std::chrono::milliseconds(c.postgres.timeout_ms);
@@ -32,8 +35,21 @@ Result<std::shared_ptr<store::pg::PgPool>> open_postgres(const config::Config& c
   // The URL may hold a password: errors name the server's answer, never the URL.
   if (!pool) return make_error(503, pool.error().code, "PostgreSQL: " + pool.error().message);
   if (c.storage.auto_migrate)
-    if (auto m = (*pool)->migrate(store::postgres_migrations()); !m) return m.error();
+    if (auto m = (*pool)->migrate(migrations, table); !m) return m.error();
   return *pool;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<store::pg::PgPool>> open_postgres(const config::Config& c) {
+  if (!uses_postgres(c)) return std::shared_ptr<store::pg::PgPool>();
+  return open_pool(c, c.postgres.url, store::postgres_migrations(), "schema_migrations");
+}
+
+Result<std::shared_ptr<store::pg::PgPool>> open_analytics_postgres(const config::Config& c) {
+  if (c.storage.analytics != "postgres") return std::shared_ptr<store::pg::PgPool>();
+  const std::string& url = c.postgres.analytics_url.empty() ? c.postgres.url : c.postgres.analytics_url;
+  return open_pool(c, url, store::analytics_postgres_migrations(), "analytics_schema_migrations");
 }
 
 std::shared_ptr<store::redis::RedisPool> open_redis(const config::Config& c) {

@@ -26,6 +26,8 @@ struct MainStores {
 bool uses_postgres(const config::Config& c);
 // The PostgreSQL pool when a store is "postgres" (migrated when storage.auto_migrate), else null.
 Result<std::shared_ptr<store::pg::PgPool>> open_postgres(const config::Config& c);
+// The analytics PostgreSQL when storage.analytics = "postgres" (migrated when auto_migrate), else null.
+Result<std::shared_ptr<store::pg::PgPool>> open_analytics_postgres(const config::Config& c);
 // The Redis pool when a tier is "redis", else null. Never fails at start: Redis may come up later,
 // and the tiers on it fail (closed) until it does.
 std::shared_ptr<store::redis::RedisPool> open_redis(const config::Config& c);

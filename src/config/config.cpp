@@ -152,6 +152,7 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"postgres.timeout_ms", int_setting(FIELD(postgres.timeout_ms))},
       {"postgres.statement_timeout_ms", int_setting(FIELD(postgres.statement_timeout_ms))},
       {"postgres.search_path", string_setting(FIELD(postgres.search_path))},
+      {"postgres.analytics_url", string_setting(FIELD(postgres.analytics_url))},
       {"storage.sqlite_writer_cache_mib", int_setting(FIELD(storage.sqlite_writer_cache_mib))},
       {"cache.l1_entries", int_setting(FIELD(cache.l1_entries))},
       {"cache.positive_ttl_ms", int_setting(FIELD(cache.positive_ttl_ms))},
@@ -355,7 +356,7 @@ std::vector<std::string> validate(const Config& c) {
   backend("storage.rate_limiter", c.storage.rate_limiter, {"memory", "redis"}, {});
   backend("storage.blobs", c.storage.blobs, {"disk"}, {"s3"});
   backend("storage.queue", c.storage.queue, {"memory"}, {"nats"});
-  backend("storage.analytics", c.storage.analytics, {"sqlite"}, {"postgres"});
+  backend("storage.analytics", c.storage.analytics, {"sqlite", "postgres"}, {});
   // The embedded stores live in one process's data directory; mixing them with shared ones would
   // split one account's data between an instance's disk and the shared tier.
   if ((c.storage.links == "sqlite") != (c.storage.accounts == "sqlite"))
@@ -369,6 +370,12 @@ std::vector<std::string> validate(const Config& c) {
   const bool uses_postgres = c.storage.links == "postgres" || c.storage.accounts == "postgres" || c.storage.sessions == "postgres";
   if (uses_postgres && c.postgres.url.empty())
     e.push_back("'postgres.url' is required when a store is 'postgres'");
+  if (c.storage.analytics == "postgres" && c.postgres.url.empty() && c.postgres.analytics_url.empty())
+    e.push_back("'postgres.analytics_url' (or 'postgres.url') is required when 'storage.analytics' is 'postgres'");
+  // Counts split between instances' own files would each be partial: shared links need shared analytics.
+  if (c.storage.links != "sqlite" && c.storage.analytics == "sqlite")
+    e.push_back("'storage.links' is shared but 'storage.analytics' = 'sqlite': each instance would count only its own "
+                "clicks; use 'postgres'");
   if (!parse_host_port(c.redis.address)) e.push_back("'redis.address' must be HOST:PORT, got '" + c.redis.address + "'");
   positive("redis.pool_size", c.redis.pool_size, 1);
   positive("redis.timeout_ms", c.redis.timeout_ms, 1);

@@ -47,6 +47,8 @@ struct Config {
     int64_t timeout_ms = 3000;           // client-side, the wait for a connection included
     int64_t statement_timeout_ms = 2000; // server-side (behind PgBouncer: set it on the role instead)
     std::string search_path;             // a schema other than the default (tests use one each)
+    // The analytics database (storage.analytics = postgres): its own server from stage 8; empty: url.
+    std::string analytics_url;
   } postgres;
   // Redis, when the sessions, rate limiter or cache are "redis".
   struct Redis {

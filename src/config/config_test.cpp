@@ -82,7 +82,7 @@ TEST(Config, ValidationCatchesBadValuesAndIncoherentBackends) {
 
 TEST(Config, TheStageTwoStoresValidateWithAUrlAndNeverEchoIt) {
   Config c;
-  c.storage.links = c.storage.accounts = c.storage.sessions = "postgres";
+  c.storage.links = c.storage.accounts = c.storage.sessions = c.storage.analytics = "postgres";
   c.postgres.url = "postgresql://app:s3cret@db.internal:6432/shortstack";
   EXPECT_TRUE(validate(c).empty());
   c.postgres.search_path = "x; DROP TABLE links";

@@ -13,5 +13,6 @@ struct Migration {
 const std::vector<Migration>& sqlite_migrations();            // accounts, sessions, links
 const std::vector<Migration>& analytics_sqlite_migrations();  // click rollups (analytics.db)
 const std::vector<Migration>& postgres_migrations();          // accounts, sessions, links, moderation
+const std::vector<Migration>& analytics_postgres_migrations();  // click rollups, in their own database
 
 }  // namespace shortstack::store

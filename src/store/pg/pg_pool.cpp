@@ -55,7 +55,7 @@ void PgPool::release(std::unique_ptr<PgConn> conn) {
   returned_.notify_one();
 }
 
-Result<int> PgPool::migrate(const std::vector<Migration>& migrations) {
+Result<int> PgPool::migrate(const std::vector<Migration>& migrations, const std::string& table) {
   int applied = 0;
   for (const Migration& m : migrations) {
     auto done = transaction<bool>([&](PgConn& c, Clock::time_point deadline) -> Result<bool> {
@@ -63,23 +63,23 @@ Result<int> PgPool::migrate(const std::vector<Migration>& migrations) {
       // changes may run long: no statement_timeout here, only the migration's own deadline.
       if (auto st = c.exec_script("SET LOCAL statement_timeout = 0", deadline); !st) return st.error();
       if (auto r = c.exec("SELECT pg_advisory_xact_lock(7235104)", {}, deadline); !r) return r.error();
-      if (auto st = c.exec_script("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+      if (auto st = c.exec_script("CREATE TABLE IF NOT EXISTS " + table + " (version INTEGER PRIMARY KEY, "
                                   "name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
                                   deadline);
           !st)
         return st.error();
-      auto seen = c.exec("SELECT 1 FROM schema_migrations WHERE version = $1", {m.version}, deadline);
+      auto seen = c.exec("SELECT 1 FROM " + table + " WHERE version = $1", {m.version}, deadline);
       if (!seen) return seen.error();
       if (seen->rows() > 0) return false;
       if (auto st = c.exec_script(m.sql, deadline); !st) return st.error();
-      auto row = c.exec("INSERT INTO schema_migrations(version, name, applied_at) VALUES($1, $2, $3)",
+      auto row = c.exec("INSERT INTO " + table + "(version, name, applied_at) VALUES($1, $2, $3)",
                         {m.version, m.name, unix_now()}, deadline);
       if (!row) return row.error();
       return true;
     }, std::chrono::minutes(10));
     if (!done) return make_error(500, "migration_failed", std::string(m.name) + ": " + done.error().message);
     if (*done) {
-      log::info("migration_applied", {{"version", m.version}, {"name", m.name}, {"database", "postgres"}});
+      log::info("migration_applied", {{"version", m.version}, {"name", m.name}, {"database", "postgres"}, {"table", table}});
       ++applied;
     }
   }

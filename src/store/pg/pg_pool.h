@@ -62,7 +62,9 @@ class PgPool {
 
   // Applies the migrations not yet applied, each in its own transaction under an advisory lock, so
   // several instances starting at once apply each migration exactly once.
-  Result<int> migrate(const std::vector<Migration>& migrations);
+  // `table` records what was applied: each database's migration set has its own, so two sets can
+  // share one database (the tests, a small deployment).
+  Result<int> migrate(const std::vector<Migration>& migrations, const std::string& table = "schema_migrations");
 
  private:
   explicit PgPool(PoolOptions options) : options_(std::move(options)) {}
