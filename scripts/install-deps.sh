@@ -7,12 +7,12 @@ set -euo pipefail
 BUILD_PKGS=(
   cmake ninja-build g++ clang libclang-rt-14-dev pkg-config
   libboost1.81-dev libboost-json1.81-dev
-  libsqlite3-dev libargon2-dev libssl-dev libidn2-dev libmaxminddb-dev zlib1g-dev libcurl4-openssl-dev libpq-dev libhiredis-dev
+  libsqlite3-dev libargon2-dev libssl-dev libidn2-dev libmaxminddb-dev zlib1g-dev libcurl4-openssl-dev libpq-dev libhiredis-dev libnats-dev
   libfmt-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # The real servers the itests start on loopback (scripts/test-*.sh), never as system services.
-SERVER_PKGS=(postgresql-15 redis-server)
+SERVER_PKGS=(postgresql-15 redis-server nats-server curl)
 BENCH_PKGS=(nginx-light wrk sqlite3 curl)
 
 want=("${BUILD_PKGS[@]}" "${SERVER_PKGS[@]}")

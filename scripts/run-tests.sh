@@ -12,7 +12,7 @@ results=$(mktemp -d)
 servers=$(mktemp -d)
 # The throwaway servers the itests run against are stopped however this script ends.
 trap 'scripts/test-postgres.sh "$servers/postgres" stop >/dev/null 2>&1; scripts/test-redis.sh "$servers/redis" stop >/dev/null 2>&1
-      rm -rf "$results" "$servers"' EXIT
+      scripts/test-nats.sh "$servers/nats" stop >/dev/null 2>&1; rm -rf "$results" "$servers"' EXIT
 passed=0
 failed=0
 
@@ -75,8 +75,8 @@ run_fuzzers() {
   done
 }
 
-# One PostgreSQL and one Redis for every build's itests (each test works in a schema or key prefix
-# of its own).
+# One PostgreSQL, one Redis and one NATS for every build's itests (each test works in a schema, key
+# prefix or stream of its own).
 if [[ " ${stages[*]} " == *" release "* || " ${stages[*]} " == *" asan "* ]]; then
   note "servers: PostgreSQL"
   if ! SHORTSTACK_TEST_PG_URL=$(scripts/test-postgres.sh "$servers/postgres" start); then
@@ -91,6 +91,12 @@ if [[ " ${stages[*]} " == *" release "* || " ${stages[*]} " == *" asan "* ]]; th
   # The outage itests stop and restart it through this command.
   export SHORTSTACK_TEST_REDIS SHORTSTACK_TEST_REDIS_CTL="$PWD/scripts/test-redis.sh $servers/redis"
   echo "$SHORTSTACK_TEST_REDIS"
+  note "servers: NATS JetStream"
+  if ! SHORTSTACK_TEST_NATS=$(scripts/test-nats.sh "$servers/nats" start); then
+    echo "cannot start the test NATS"; exit 1
+  fi
+  export SHORTSTACK_TEST_NATS
+  echo "$SHORTSTACK_TEST_NATS"
 fi
 
 for stage in "${stages[@]}"; do

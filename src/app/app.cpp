@@ -14,7 +14,6 @@
 #include "links/blocklist.h"
 #include "log/log.h"
 #include "metrics/metrics.h"
-#include "queue/memory_queue.h"
 
 namespace shortstack::app {
 namespace {
@@ -109,6 +108,13 @@ void wait_until(const std::function<bool()>& done, std::chrono::milliseconds lim
   while (!done() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
 }
 
+void add_queue_gauge(queue::Queue& q) {
+  metrics::registry().add_gauge("shortstack_queue_depth", "Click batches published and not yet acked.", [&q] {
+    auto n = q.pending(clicks::kClickSubject);
+    return n ? static_cast<double>(*n) : -1.0;  // -1: the queue cannot be asked right now
+  });
+}
+
 }  // namespace
 
 Result<int> migrate(const config::Config& c) {
@@ -165,7 +171,12 @@ int serve(const config::Config& c) {
   const auto& link_store = stores.links;
   const auto& account_store = stores.accounts;
   const auto& session_store = stores.sessions;
-  auto queue = std::make_shared<queue::MemoryQueue>();
+  auto opened_queue = open_queue(c);
+  if (!opened_queue) {
+    log::error("startup_failed", {{"error", opened_queue.error().message}});
+    return 1;
+  }
+  const std::shared_ptr<queue::Queue> queue = *opened_queue;
 
   http::LoopGroup loops(static_cast<int>(c.server.threads));
   auto analytics_pg = open_analytics_postgres(c);
@@ -244,8 +255,7 @@ int serve(const config::Config& c) {
 
   for (size_t i = 0; i < loops.size(); ++i) loops.at(i).on_tick([&recorder, i] { recorder->flush(i); });
   auto& reg = metrics::registry();
-  reg.add_gauge("shortstack_queue_depth", "Messages published and not yet acked.",
-                [&queue] { return static_cast<double>(queue->total_pending()); });
+  add_queue_gauge(*queue);
   reg.add_gauge("shortstack_http_requests_in_flight", "Requests being handled now.",
                 [&public_listener] { return static_cast<double>(public_listener.in_flight()); });
   reg.add_gauge("shortstack_http_open_connections", "Open client connections.",
@@ -307,6 +317,58 @@ int serve(const config::Config& c) {
   click_pipeline.drain();
   log::info("stopped", {{"clicks_recorded", reg.clicks_recorded.value()},
                         {"batches_applied", reg.click_batches_applied.value()}});
+  return 0;
+}
+
+// The worker tier: no public listener, nothing to balance; it takes click batches from the durable
+// queue and applies them to the analytics database. Any number can run; killing one at any moment
+// leaves its unacked batches for the others, and the batch ids make a redelivery count once.
+int worker(const config::Config& c) {
+  if (c.storage.queue == "memory" || c.storage.analytics == "sqlite") {
+    log::error("startup_failed", {{"error", "a worker needs storage.queue = nats and storage.analytics = postgres"}});
+    return 1;
+  }
+  auto analytics_pg = open_analytics_postgres(c);
+  auto queue = analytics_pg ? open_queue(c) : Result<std::shared_ptr<queue::Queue>>(analytics_pg.error());
+  if (!queue) {
+    log::error("startup_failed", {{"error", queue.error().message}});
+    return 1;
+  }
+  auto pipeline = ClickPipeline::build(c, nullptr, *analytics_pg, *queue, 0, ClickPipeline::Role::Worker);
+  if (!pipeline) {
+    log::error("startup_failed", {{"error", pipeline.error().message}});
+    return 1;
+  }
+  std::atomic<bool> ready{false};
+  http::LoopGroup loops(1);
+  boost::asio::thread_pool blocking(2);
+  api::AdminHandler admin_handler(ready);
+  http::Listener admin_listener(loops, blocking, admin_handler, listener_options(c, c.server.admin_listen, false));
+  uint16_t admin_port = 0;
+  try {
+    admin_port = admin_listener.start();
+  } catch (const std::exception& e) {
+    log::error("startup_failed", {{"error", std::string("cannot listen: ") + e.what()}});
+    return 1;
+  }
+  add_queue_gauge(**queue);
+  metrics::registry().add_gauge("shortstack_ready", "1 while working, 0 while stopping.",
+                                [&ready] { return ready.load() ? 1.0 : 0.0; });
+  if (auto st = (*pipeline)->start(); !st) {
+    log::error("startup_failed", {{"error", st.error().message}});
+    return 1;
+  }
+  loops.start();
+  ready.store(true);
+  log::info("worker_ready", {{"admin_port", static_cast<int64_t>(admin_port)}, {"version", SHORTSTACK_VERSION}});
+  const int sig = wait_for_stop_signal([] {});
+  ready.store(false);
+  log::info("worker_stopping", {{"signal", sig}});
+  (*pipeline)->stop();  // the round in progress commits; what is left stays queued for the others
+  admin_listener.stop_accepting();
+  loops.stop();
+  blocking.join();
+  log::info("stopped", {{"batches_applied", metrics::registry().click_batches_applied.value()}});
   return 0;
 }
 

@@ -15,6 +15,9 @@ Result<int> migrate(const config::Config& config);
 // Works beside a running server: the role is read on every request.
 Status set_role(const config::Config& config, const std::string& email, const std::string& role);
 
+// Runs `worker` (click batches from the queue into the analytics store) until SIGTERM or SIGINT.
+int worker(const config::Config& config);
+
 // Runs `serve` until SIGTERM or SIGINT, then drains. Returns the process exit code.
 int serve(const config::Config& config);
 

@@ -56,9 +56,9 @@ Result<std::string> visitor_secret(const config::Config& c) {
 Result<std::unique_ptr<ClickPipeline>> ClickPipeline::build(const config::Config& c,
                                                             std::shared_ptr<store::SqliteDb> analytics_db,
                                                             std::shared_ptr<store::pg::PgPool> analytics_pg,
-                                                            std::shared_ptr<queue::Queue> queue, size_t loops) {
-  auto secret = visitor_secret(c);
-  if (!secret) return secret.error();
+                                                            std::shared_ptr<queue::Queue> queue, size_t loops,
+                                                            Role role) {
+  const bool durable_queue = c.storage.queue != "memory";
   auto classifier = classifier_for(c);
   if (!classifier) return classifier.error();
   auto p = std::make_unique<ClickPipeline>();
@@ -72,11 +72,16 @@ Result<std::unique_ptr<ClickPipeline>> ClickPipeline::build(const config::Config
     if (!store) return store.error();
     p->store_ = *store;
   }
-  p->recorder_ = std::make_shared<clicks::ClickRecorder>(queue, loops, *secret);
-  if (c.clicks.spool) {
+  if (role == Role::Serve) {
+    auto secret = visitor_secret(c);  // only where clicks are recorded
+    if (!secret) return secret.error();
+    p->recorder_ = std::make_shared<clicks::ClickRecorder>(queue, loops, *secret);
+  }
+  if (role == Role::Serve && c.clicks.spool) {
     clicks::ClickSpool::Options o;
     o.dir = (fs::path(c.storage.data_dir) / "spool").string();
     o.sync_interval = std::chrono::milliseconds(c.clicks.spool_sync_ms);
+    o.release_on_publish = durable_queue;
     auto spool = clicks::ClickSpool::open(o, queue);
     if (!spool) return spool.error();
     p->spool_ = *spool;
@@ -90,7 +95,8 @@ Result<std::unique_ptr<ClickPipeline>> ClickPipeline::build(const config::Config
   }
   ao.interval = std::chrono::milliseconds(c.clicks.aggregate_interval_ms);
   ao.classifier = *classifier;
-  ao.spool = p->spool_;
+  if (role == Role::Serve && durable_queue) return p;  // workers aggregate
+  ao.spool = durable_queue ? nullptr : p->spool_;
   p->aggregator_ = std::make_unique<clicks::ClickAggregator>(std::move(queue), p->store_, std::move(ao));
   return p;
 }
@@ -100,13 +106,15 @@ Status ClickPipeline::start() {
     if (auto replayed = spool_->recover(); !replayed) return replayed.error();
     spool_->start();
   }
-  aggregator_->start();
+  if (aggregator_) aggregator_->start();
   return ok_status();
 }
 
 void ClickPipeline::drain() {
   if (spool_) spool_->flush_and_stop();
-  aggregator_->drain_and_stop();
+  if (aggregator_) aggregator_->drain_and_stop();
 }
+
+void ClickPipeline::stop() { aggregator_.reset(); }
 
 }  // namespace shortstack::app

@@ -16,14 +16,21 @@ namespace shortstack::app {
 
 class ClickPipeline {
  public:
+  // Serve records clicks (spool → queue) and, with the in-process queue, also aggregates them.
+  // With a durable queue the spool lets go of a batch once the queue has it, and only workers
+  // aggregate. Worker aggregates only.
+  enum class Role { Serve, Worker };
   // The analytics store is `analytics_pg` when storage.analytics = postgres, else `analytics_db`.
   static Result<std::unique_ptr<ClickPipeline>> build(const config::Config& c, std::shared_ptr<store::SqliteDb> analytics_db,
                                                       std::shared_ptr<store::pg::PgPool> analytics_pg,
-                                                      std::shared_ptr<queue::Queue> queue, size_t loops);
+                                                      std::shared_ptr<queue::Queue> queue, size_t loops,
+                                                      Role role = Role::Serve);
   // Replays what an earlier process left in the spool, then starts the spool and aggregator threads.
   Status start();
   // After every loop has flushed its buffer for the last time: everything reaches the store.
   void drain();
+  // Stops aggregating after the round in progress, leaving the rest in the queue for other workers.
+  void stop();
 
   const std::shared_ptr<clicks::ClickRecorder>& recorder() const { return recorder_; }
   const std::shared_ptr<analytics::ClickStore>& store() const { return store_; }

@@ -1,4 +1,4 @@
-// shortstack: serve | migrate | admin grant|revoke EMAIL | version | config check FILE
+// shortstack: serve | worker | migrate | admin grant|revoke EMAIL | version | config check FILE
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -74,6 +74,11 @@ int main(int argc, char** argv) {
   serve->add_option("--admin-listen", o.admin_listen, "Admin listener (health, metrics), HOST:PORT");
   serve->add_option("--data-dir", o.data_dir, "Directory for the embedded stores");
 
+  auto* worker = cli.add_subcommand("worker", "Apply queued click batches to the analytics store (stage 3 and up)");
+  worker->add_option("--config", o.config_file, "TOML configuration file")->check(CLI::ExistingFile);
+  worker->add_option("--admin-listen", o.admin_listen, "Admin listener (health, metrics), HOST:PORT");
+  worker->add_option("--data-dir", o.data_dir, "Directory for local files");
+
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations");
   migrate->add_option("--config", o.config_file, "TOML configuration file")->check(CLI::ExistingFile);
   migrate->add_option("--data-dir", o.data_dir, "Directory for the embedded stores");
@@ -122,5 +127,6 @@ int main(int argc, char** argv) {
     std::printf("applied %d migration%s\n", *applied, *applied == 1 ? "" : "s");
     return 0;
   }
+  if (cli.got_subcommand(worker)) return shortstack::app::worker(resolve_config(o));
   return shortstack::app::serve(resolve_config(o));
 }

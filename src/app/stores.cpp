@@ -7,6 +7,8 @@
 #include "moderation/pg_abuse_report_store.h"
 #include "moderation/sqlite_abuse_report_store.h"
 #include "links/redis_change_feed.h"
+#include "queue/memory_queue.h"
+#include "queue/nats_queue.h"
 #include "ratelimit/memory_rate_limiter.h"
 #include "ratelimit/redis_rate_limiter.h"
 #include "sessions/pg_session_store.h"
@@ -50,6 +52,18 @@ Result<std::shared_ptr<store::pg::PgPool>> open_analytics_postgres(const config:
   if (c.storage.analytics != "postgres") return std::shared_ptr<store::pg::PgPool>();
   const std::string& url = c.postgres.analytics_url.empty() ? c.postgres.url : c.postgres.analytics_url;
   return open_pool(c, url, store::analytics_postgres_migrations(), "analytics_schema_migrations");
+}
+
+Result<std::shared_ptr<queue::Queue>> open_queue(const config::Config& c) {
+  if (c.storage.queue != "nats") return std::shared_ptr<queue::Queue>(std::make_shared<queue::MemoryQueue>());
+  queue::NatsOptions o;
+  o.url = c.nats.url;
+  o.stream = c.nats.stream;
+  o.subject_prefix = c.nats.subject_prefix;
+  o.ack_wait = std::chrono::milliseconds(c.nats.ack_wait_ms);
+  auto q = queue::NatsQueue::open(o);
+  if (!q) return q.error();
+  return std::shared_ptr<queue::Queue>(*q);
 }
 
 std::shared_ptr<store::redis::RedisPool> open_redis(const config::Config& c) {

@@ -9,6 +9,7 @@
 #include "moderation/abuse_report_store.h"
 #include "sessions/session_store.h"
 #include "links/change_feed.h"
+#include "queue/queue.h"
 #include "ratelimit/rate_limiter.h"
 #include "store/pg/pg_pool.h"
 #include "store/redis/redis_pool.h"
@@ -28,6 +29,8 @@ bool uses_postgres(const config::Config& c);
 Result<std::shared_ptr<store::pg::PgPool>> open_postgres(const config::Config& c);
 // The analytics PostgreSQL when storage.analytics = "postgres" (migrated when auto_migrate), else null.
 Result<std::shared_ptr<store::pg::PgPool>> open_analytics_postgres(const config::Config& c);
+// The queue the configuration names: in-process, or NATS JetStream (connected, stream created).
+Result<std::shared_ptr<queue::Queue>> open_queue(const config::Config& c);
 // The Redis pool when a tier is "redis", else null. Never fails at start: Redis may come up later,
 // and the tiers on it fail (closed) until it does.
 std::shared_ptr<store::redis::RedisPool> open_redis(const config::Config& c);

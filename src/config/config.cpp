@@ -144,6 +144,10 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"storage.auto_migrate", bool_setting(FIELD(storage.auto_migrate))},
       {"postgres.url", string_setting(FIELD(postgres.url))},
       {"redis.address", string_setting(FIELD(redis.address))},
+      {"nats.url", string_setting(FIELD(nats.url))},
+      {"nats.stream", string_setting(FIELD(nats.stream))},
+      {"nats.subject_prefix", string_setting(FIELD(nats.subject_prefix))},
+      {"nats.ack_wait_ms", int_setting(FIELD(nats.ack_wait_ms))},
       {"redis.password", string_setting(FIELD(redis.password))},
       {"redis.pool_size", int_setting(FIELD(redis.pool_size))},
       {"redis.timeout_ms", int_setting(FIELD(redis.timeout_ms))},
@@ -355,7 +359,7 @@ std::vector<std::string> validate(const Config& c) {
   backend("storage.cache", c.storage.cache, {"memory", "redis"}, {});
   backend("storage.rate_limiter", c.storage.rate_limiter, {"memory", "redis"}, {});
   backend("storage.blobs", c.storage.blobs, {"disk"}, {"s3"});
-  backend("storage.queue", c.storage.queue, {"memory"}, {"nats"});
+  backend("storage.queue", c.storage.queue, {"memory", "nats"}, {});
   backend("storage.analytics", c.storage.analytics, {"sqlite", "postgres"}, {});
   // The embedded stores live in one process's data directory; mixing them with shared ones would
   // split one account's data between an instance's disk and the shared tier.
@@ -378,6 +382,12 @@ std::vector<std::string> validate(const Config& c) {
                 "clicks; use 'postgres'");
   if (!parse_host_port(c.redis.address)) e.push_back("'redis.address' must be HOST:PORT, got '" + c.redis.address + "'");
   positive("redis.pool_size", c.redis.pool_size, 1);
+  positive("nats.ack_wait_ms", c.nats.ack_wait_ms, 100);
+  // Workers apply what the queue carries to the analytics store; a store in one instance's own
+  // file cannot be reached by them.
+  if (c.storage.queue == "nats" && c.storage.analytics == "sqlite")
+    e.push_back("'storage.queue' = 'nats' hands clicks to worker processes, which cannot reach an instance's "
+                "'sqlite' analytics; use 'storage.analytics' = 'postgres'");
   positive("redis.timeout_ms", c.redis.timeout_ms, 1);
   positive("postgres.pool_size", c.postgres.pool_size, 1);
   positive("postgres.pool_max_waiters", c.postgres.pool_max_waiters, 0);

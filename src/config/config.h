@@ -57,6 +57,13 @@ struct Config {
     int64_t pool_size = 16;
     int64_t timeout_ms = 200;  // connect and each command; an outage then costs each caller this once per second
   } redis;
+  // NATS JetStream, when storage.queue = "nats": click batches go to `shortstack worker` processes.
+  struct Nats {
+    std::string url = "nats://127.0.0.1:4222";
+    std::string stream = "SHORTSTACK";
+    std::string subject_prefix = "ss";
+    int64_t ack_wait_ms = 30000;  // a batch a worker took and did not ack is redelivered after this
+  } nats;
   struct Cache {
     int64_t l1_entries = 1'000'000;
     int64_t positive_ttl_ms = 300'000;

@@ -2,17 +2,38 @@
 
 #include <poll.h>
 
+#include "core/crypto.h"
 #include "core/thread_name.h"
 #include "log/log.h"
 
 namespace shortstack::links {
 
 RedisChangeFeed::RedisChangeFeed(std::shared_ptr<store::redis::RedisPool> redis, std::string channel)
-    : redis_(std::move(redis)), channel_(std::move(channel)) {}
+    : redis_(std::move(redis)), channel_(std::move(channel)), instance_(hex(random_bytes(6))) {}
 
+// "<id> <code>": the id names the counter subscribers bump once they have dropped the code.
 void RedisChangeFeed::publish(std::string_view code) {
-  auto r = redis_->command({"PUBLISH", channel_, std::string(code)});
-  if (!r) log::warn("link_change_publish_failed", {{"code", std::string(code)}, {"error", r.error().message}});
+  const std::string id = instance_ + "-" + std::to_string(sequence_.fetch_add(1));
+  auto heard_by = redis_->command({"PUBLISH", channel_, id + " " + std::string(code)});
+  if (!heard_by) {
+    log::warn("link_change_publish_failed", {{"code", std::string(code)}, {"error", heard_by.error().message}});
+    return;
+  }
+  // PUBLISH only puts the message in each subscriber's socket. Waiting (bounded) for their acks is
+  // what lets the caller answer only once every instance has dropped the old copy, so a client's
+  // next request anywhere sees the change.
+  const std::string acks = channel_ + ":acks:" + id;
+  const auto until = std::chrono::steady_clock::now() + kAckWait;
+  for (;;) {
+    auto n = redis_->command({"GET", acks});
+    if (n && !n->nil() && std::stoll(n->str()) >= heard_by->integer()) break;
+    if (!n || std::chrono::steady_clock::now() >= until) {
+      log::warn("link_change_unacknowledged", {{"code", std::string(code)}, {"subscribers", static_cast<int64_t>(heard_by->integer())}});
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  (void)redis_->command({"DEL", acks});
 }
 
 void RedisChangeFeed::start(std::function<void(std::string_view)> changed, std::function<void()> missed) {
@@ -69,10 +90,16 @@ bool RedisChangeFeed::listen(redisContext* c, bool first) {
       continue;
     }
     auto* message = static_cast<redisReply*>(reply);
-    // ["message", channel, code]
-    if (message->type == REDIS_REPLY_ARRAY && message->elements == 3 && message->element[2]->type == REDIS_REPLY_STRING &&
-        changed_)
-      changed_(std::string_view(message->element[2]->str, message->element[2]->len));
+    // ["message", channel, "<id> <code>"]
+    if (message->type == REDIS_REPLY_ARRAY && message->elements == 3 && message->element[2]->type == REDIS_REPLY_STRING) {
+      const std::string_view body(message->element[2]->str, message->element[2]->len);
+      const size_t space = body.find(' ');
+      if (space != std::string_view::npos) {
+        if (changed_) changed_(body.substr(space + 1));
+        (void)redis_->command({"EVAL", "local n = redis.call('INCR', KEYS[1]) redis.call('PEXPIRE', KEYS[1], 10000) return n",
+                               "1", channel_ + ":acks:" + std::string(body.substr(0, space))});
+      }
+    }
     freeReplyObject(message);
   }
   return true;

@@ -19,8 +19,8 @@ std::string binary_path() {
   return p ? p : "build/shortstack";
 }
 
-ServerProcess::ServerProcess(Settings settings, std::string data_dir)
-    : settings_(std::move(settings)), data_dir_(data_dir.empty() ? scratch_.file("data") : std::move(data_dir)) {
+ServerProcess::ServerProcess(Settings settings, std::string data_dir, std::string command)
+    : settings_(std::move(settings)), command_(std::move(command)), data_dir_(data_dir.empty() ? scratch_.file("data") : std::move(data_dir)) {
   settings_.emplace("drain.grace_ms", "200");
   // Argon2 at its production cost makes each sign-up ~25 ms; tests sign up a lot, so they use less.
   settings_.emplace("auth.argon2_memory_kib", "1024");
@@ -59,8 +59,9 @@ void ServerProcess::start() {
     env.push_back(name + "=" + v);
   }
   const std::string bin = binary_path();
-  std::vector<std::string> args = {bin, "serve", "--listen", "127.0.0.1:" + std::to_string(port_), "--admin-listen",
-                                   "127.0.0.1:" + std::to_string(admin_port_), "--data-dir", data_dir_};
+  std::vector<std::string> args = {bin, command_, "--admin-listen", "127.0.0.1:" + std::to_string(admin_port_),
+                                   "--data-dir", data_dir_};
+  if (command_ == "serve") args.insert(args.end(), {"--listen", "127.0.0.1:" + std::to_string(port_)});
   const std::string log_path = scratch_.file("stderr.log");
   pid_ = ::fork();
   if (pid_ == 0) {

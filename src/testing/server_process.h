@@ -16,7 +16,8 @@ class ServerProcess {
  public:
   // `settings` are passed as SHORTSTACK_* environment variables (key "drain.grace_ms" and so on).
   using Settings = std::map<std::string, std::string>;
-  explicit ServerProcess(Settings settings = {}, std::string data_dir = "");
+  // `command` "worker" runs `shortstack worker`: only the admin listener, which start() waits on.
+  explicit ServerProcess(Settings settings = {}, std::string data_dir = "", std::string command = "serve");
   ~ServerProcess();
 
   void start();                    // returns once /readyz answers 200
@@ -30,6 +31,7 @@ class ServerProcess {
 
  private:
   std::map<std::string, std::string> settings_;
+  std::string command_;
   TempDir scratch_;
   std::string data_dir_;
   pid_t pid_ = -1;
