@@ -91,8 +91,12 @@ TEST(Config, TheStageTwoStoresValidateWithAUrlAndNeverEchoIt) {
   EXPECT_EQ(e.size(), 2u);
   for (const auto& m : e) EXPECT_EQ(m.find("s3cret"), std::string::npos);
   c = Config{};
-  c.storage.queue = "nats";
+  c.storage.blobs = "s3";
   EXPECT_TRUE(mentions(validate(c), "not available in this build yet"));
+  c = Config{};
+  c.storage.queue = "nats";
+  EXPECT_TRUE(mentions(validate(c), "workers cannot reach") || mentions(validate(c), "which workers cannot reach") ||
+              mentions(validate(c), "cannot reach an instance's"));
   c = Config{};
   c.storage.rate_limiter = c.storage.cache = "redis";
   c.redis.address = "redis-host";
