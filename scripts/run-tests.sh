@@ -10,6 +10,7 @@ stages=("$@")
 [ ${#stages[@]} -eq 0 ] && stages=(release asan fuzz)
 results=$(mktemp -d)
 servers=$(mktemp -d)
+chmod 755 "$servers"  # PostgreSQL runs as its own user and must reach its directory inside
 # The throwaway servers the itests run against are stopped however this script ends.
 trap 'scripts/test-postgres.sh "$servers/postgres" stop >/dev/null 2>&1; scripts/test-redis.sh "$servers/redis" stop >/dev/null 2>&1
       scripts/test-nats.sh "$servers/nats" stop >/dev/null 2>&1; rm -rf "$results" "$servers"' EXIT
