@@ -13,7 +13,8 @@ servers=$(mktemp -d)
 chmod 755 "$servers"  # PostgreSQL runs as its own user and must reach its directory inside
 # The throwaway servers the itests run against are stopped however this script ends.
 trap 'scripts/test-postgres.sh "$servers/postgres" stop >/dev/null 2>&1; scripts/test-redis.sh "$servers/redis" stop >/dev/null 2>&1
-      scripts/test-nats.sh "$servers/nats" stop >/dev/null 2>&1; rm -rf "$results" "$servers"' EXIT
+      scripts/test-nats.sh "$servers/nats" stop >/dev/null 2>&1; scripts/test-s3.sh "$servers/s3" stop >/dev/null 2>&1
+      rm -rf "$results" "$servers"' EXIT
 passed=0
 failed=0
 
@@ -76,8 +77,8 @@ run_fuzzers() {
   done
 }
 
-# One PostgreSQL, one Redis and one NATS for every build's itests (each test works in a schema, key
-# prefix or stream of its own).
+# One PostgreSQL, Redis, NATS and S3 store for every build's itests (each test works in a schema, key
+# prefix, stream or bucket of its own).
 if [[ " ${stages[*]} " == *" release "* || " ${stages[*]} " == *" asan "* ]]; then
   note "servers: PostgreSQL"
   if ! SHORTSTACK_TEST_PG_URL=$(scripts/test-postgres.sh "$servers/postgres" start); then
@@ -98,6 +99,12 @@ if [[ " ${stages[*]} " == *" release "* || " ${stages[*]} " == *" asan "* ]]; th
   fi
   export SHORTSTACK_TEST_NATS
   echo "$SHORTSTACK_TEST_NATS"
+  note "servers: S3 (OpenStack Swift with s3api)"
+  if ! SHORTSTACK_TEST_S3=$(scripts/test-s3.sh "$servers/s3" start); then
+    echo "cannot start the test object store"; exit 1
+  fi
+  export SHORTSTACK_TEST_S3
+  echo "$SHORTSTACK_TEST_S3"
 fi
 
 for stage in "${stages[@]}"; do

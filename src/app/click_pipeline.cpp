@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "analytics/pg_click_store.h"
+#include "blobs/s3_blob_store.h"
 #include "analytics/sqlite_click_store.h"
 #include "blobs/disk_blob_store.h"
 #include "clicks/click_archive.h"
@@ -53,6 +54,23 @@ Result<std::string> visitor_secret(const config::Config& c) {
   return secret;
 }
 
+namespace {
+
+// Where archives go: the instance's disk at stage 1, the shared object store from stage 3.
+std::shared_ptr<blobs::BlobStore> blob_store_for(const config::Config& c) {
+  if (c.storage.blobs != "s3") return std::make_shared<blobs::DiskBlobStore>(fs::path(c.storage.data_dir) / "blobs");
+  blobs::S3Options o;
+  o.endpoint = c.s3.endpoint;
+  o.region = c.s3.region;
+  o.bucket = c.s3.bucket;
+  o.access_key = c.s3.access_key;
+  o.secret_key = c.s3.secret_key;
+  o.path_style = c.s3.path_style;
+  return std::make_shared<blobs::S3BlobStore>(o);
+}
+
+}  // namespace
+
 Result<std::unique_ptr<ClickPipeline>> ClickPipeline::build(const config::Config& c,
                                                             std::shared_ptr<store::SqliteDb> analytics_db,
                                                             std::shared_ptr<store::pg::PgPool> analytics_pg,
@@ -89,7 +107,7 @@ Result<std::unique_ptr<ClickPipeline>> ClickPipeline::build(const config::Config
   }
   clicks::ClickAggregator::Options ao;
   if (c.clicks.archive) {
-    auto blob_store = std::make_shared<blobs::DiskBlobStore>(fs::path(c.storage.data_dir) / "blobs");
+    auto blob_store = blob_store_for(c);
     ao.archive = std::make_shared<clicks::ClickArchive>((fs::path(c.storage.data_dir) / "archive").string(),
                                                          blob_store, *classifier);
   }

@@ -145,6 +145,12 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"postgres.url", string_setting(FIELD(postgres.url))},
       {"redis.address", string_setting(FIELD(redis.address))},
       {"nats.url", string_setting(FIELD(nats.url))},
+      {"s3.endpoint", string_setting(FIELD(s3.endpoint))},
+      {"s3.region", string_setting(FIELD(s3.region))},
+      {"s3.bucket", string_setting(FIELD(s3.bucket))},
+      {"s3.access_key", string_setting(FIELD(s3.access_key))},
+      {"s3.secret_key", string_setting(FIELD(s3.secret_key))},
+      {"s3.path_style", bool_setting(FIELD(s3.path_style))},
       {"nats.stream", string_setting(FIELD(nats.stream))},
       {"nats.subject_prefix", string_setting(FIELD(nats.subject_prefix))},
       {"nats.ack_wait_ms", int_setting(FIELD(nats.ack_wait_ms))},
@@ -358,7 +364,11 @@ std::vector<std::string> validate(const Config& c) {
   backend("storage.sessions", c.storage.sessions, {"sqlite", "postgres", "redis"}, {});
   backend("storage.cache", c.storage.cache, {"memory", "redis"}, {});
   backend("storage.rate_limiter", c.storage.rate_limiter, {"memory", "redis"}, {});
-  backend("storage.blobs", c.storage.blobs, {"disk"}, {"s3"});
+  backend("storage.blobs", c.storage.blobs, {"disk", "s3"}, {});
+  if (c.storage.blobs == "s3" && (c.s3.bucket.empty() || c.s3.access_key.empty() || c.s3.secret_key.empty()))
+    e.push_back("'storage.blobs' = 's3' needs 's3.bucket', 's3.access_key' and 's3.secret_key'");
+  if (c.storage.blobs == "s3" && c.s3.endpoint.rfind("http://", 0) != 0 && c.s3.endpoint.rfind("https://", 0) != 0)
+    e.push_back("'s3.endpoint' must start with http:// or https://");
   backend("storage.queue", c.storage.queue, {"memory", "nats"}, {});
   backend("storage.analytics", c.storage.analytics, {"sqlite", "postgres"}, {});
   // The embedded stores live in one process's data directory; mixing them with shared ones would

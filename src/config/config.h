@@ -64,6 +64,15 @@ struct Config {
     std::string subject_prefix = "ss";
     int64_t ack_wait_ms = 30000;  // a batch a worker took and did not ack is redelivered after this
   } nats;
+  // An S3-compatible object store, when storage.blobs = "s3" (AWS S3, MinIO, Swift with s3api).
+  struct S3 {
+    std::string endpoint = "https://s3.amazonaws.com";
+    std::string region = "us-east-1";
+    std::string bucket;
+    std::string access_key;
+    std::string secret_key;  // never logged
+    bool path_style = true;  // false: virtual-host addressing (bucket.endpoint)
+  } s3;
   struct Cache {
     int64_t l1_entries = 1'000'000;
     int64_t positive_ttl_ms = 300'000;

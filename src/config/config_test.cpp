@@ -92,7 +92,7 @@ TEST(Config, TheStageTwoStoresValidateWithAUrlAndNeverEchoIt) {
   for (const auto& m : e) EXPECT_EQ(m.find("s3cret"), std::string::npos);
   c = Config{};
   c.storage.blobs = "s3";
-  EXPECT_TRUE(mentions(validate(c), "not available in this build yet"));
+  EXPECT_TRUE(mentions(validate(c), "needs 's3.bucket'"));
   c = Config{};
   c.storage.queue = "nats";
   EXPECT_TRUE(mentions(validate(c), "cannot reach an instance's 'sqlite' analytics"));
