@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stage 3 on one machine: PostgreSQL, Redis and NATS JetStream on loopback (throwaway, under DIR),
+# Stage 3 on one machine: PostgreSQL, Redis, NATS JetStream and an S3 store (Swift with s3api) on
+# loopback (throwaway, under DIR),
 # two `shortstack serve` instances and one `shortstack worker`, all with deploy/stages/stage3.toml.
 # `up` prints and writes DIR/endpoints.env (PUBLIC_URLS, ADMIN_URLS, WORKER_ADMIN_URL); `down` stops
 # every process it started, servers included. Idempotent: `up` twice or `down` twice is harmless.
@@ -28,6 +29,8 @@ start_app() { # start_app NAME serve|worker
   SHORTSTACK_REDIS_ADDRESS=$(scripts/test-redis.sh "$DIR/redis" address) \
   SHORTSTACK_NATS_URL=$(scripts/test-nats.sh "$DIR/nats" url) \
   SHORTSTACK_CLICKS_VISITOR_SECRET=$(cat "$DIR/visitor.secret") \
+  SHORTSTACK_S3_ENDPOINT=$(scripts/test-s3.sh "$DIR/s3" endpoint) SHORTSTACK_S3_REGION=us-east-1 \
+  SHORTSTACK_S3_BUCKET=shortstack SHORTSTACK_S3_ACCESS_KEY=test:tester SHORTSTACK_S3_SECRET_KEY=testing \
     nohup "$BIN" "$cmd" "${args[@]}" >"$d/log" 2>&1 &
   echo $! >"$d/pid"
   for _ in $(seq 1 200); do
@@ -54,6 +57,9 @@ up() {
   scripts/test-postgres.sh "$DIR/postgres" start >/dev/null
   scripts/test-redis.sh "$DIR/redis" start >/dev/null
   scripts/test-nats.sh "$DIR/nats" start >/dev/null
+  local s3; s3=$(scripts/test-s3.sh "$DIR/s3" start)
+  curl -fs -o /dev/null -X PUT --aws-sigv4 "aws:amz:us-east-1:s3" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
+    "http://test%3Atester:testing@${s3#http://}/shortstack" || true  # the bucket; it may exist already
   start_app serve-a serve
   start_app serve-b serve
   start_app worker-1 worker
@@ -69,6 +75,7 @@ down() {
   # Serves first (their drain publishes the last click batches), then the worker, then the servers.
   stop_app serve-a; stop_app serve-b; stop_app worker-1
   scripts/test-nats.sh "$DIR/nats" stop 2>/dev/null || true
+  scripts/test-s3.sh "$DIR/s3" stop 2>/dev/null || true
   scripts/test-redis.sh "$DIR/redis" stop 2>/dev/null || true
   scripts/test-postgres.sh "$DIR/postgres" stop 2>/dev/null || true
 }
