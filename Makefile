@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 20
 
-.PHONY: all deps build run test test-release test-asan fuzz bench clean
+.PHONY: all deps build run test test-release test-asan fuzz drills bench clean
 
 all: build
 
@@ -31,6 +31,9 @@ test-asan: deps
 
 fuzz: deps
 	@scripts/run-tests.sh fuzz
+
+drills: deps
+	@scripts/run-tests.sh drills
 
 bench: build
 	@scripts/install-deps.sh --bench

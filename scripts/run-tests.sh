@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Builds and runs shortstack's tests. With no argument it runs every stage; `release`, `asan` or
-# `fuzz` runs one. It ends with one summary line, "N passed, M failed", counting every test case
+# Builds and runs shortstack's tests. With no argument it runs every stage; `release`, `asan`,
+# `fuzz` or `drills` runs one. It ends with one summary line, "N passed, M failed", counting every test case
 # (gtest cases in each build, plus one per fuzzer) and exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 stages=("$@")
-[ ${#stages[@]} -eq 0 ] && stages=(release asan fuzz)
+[ ${#stages[@]} -eq 0 ] && stages=(release asan fuzz drills)
 results=$(mktemp -d)
 servers=$(mktemp -d)
 chmod 755 "$servers"  # PostgreSQL runs as its own user and must reach its directory inside
@@ -107,13 +107,31 @@ if [[ " ${stages[*]} " == *" release "* || " ${stages[*]} " == *" asan "* ]]; th
   echo "$SHORTSTACK_TEST_S3"
 fi
 
+# Failure drills: scripts that run a scenario end to end against real servers and end with PASS or
+# FAIL; each counts as one test. They use the release binary.
+run_drills() {
+  cmake --build "${BUILD:-build}" --target shortstack >/dev/null || { failed=$((failed + 1)); return; }
+  for drill in drills/*.sh; do
+    local name; name=$(basename "$drill" .sh)
+    note "drill: $name"
+    if BIN="$PWD/${BUILD:-build}/shortstack" "$drill" "$servers/drill-$name" >"$results/drill-$name.log" 2>&1; then
+      grep '^\[' "$results/drill-$name.log" | tail -n 4
+      passed=$((passed + 1))
+    else
+      tail -n 40 "$results/drill-$name.log"
+      failed=$((failed + 1))
+    fi
+  done
+}
+
 for stage in "${stages[@]}"; do
   case "$stage" in
+    drills) run_drills ;;
     release) run_build release "${BUILD:-build}" -DCMAKE_BUILD_TYPE=RelWithDebInfo ;;
     asan) ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
             run_build asan "${ASAN_BUILD:-build-asan}" -DCMAKE_BUILD_TYPE=Debug -DSHORTSTACK_SANITIZE=ON ;;
     fuzz) run_fuzzers ;;
-    *) echo "unknown stage: $stage (release, asan, fuzz)"; exit 2 ;;
+    *) echo "unknown stage: $stage (release, asan, fuzz, drills)"; exit 2 ;;
   esac
 done
 

@@ -68,6 +68,8 @@ Result<std::unique_ptr<PgConn>> PgConn::connect(const std::string& url, const st
       return conn->fail("timed out connecting to PostgreSQL", 503, "db_timeout");
   }
   if (PQsetnonblocking(c, 1) != 0) return conn->fail("cannot make the connection non-blocking");
+  // Server notices ("already exists, skipping") would go to stderr outside our JSON log lines.
+  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
   return conn;
 }
 
