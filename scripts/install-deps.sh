@@ -12,7 +12,7 @@ BUILD_PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # The real servers the itests start on loopback (scripts/test-*.sh), never as system services.
-SERVER_PKGS=(postgresql-15 redis-server nats-server curl swift swift-proxy swift-account swift-container swift-object pgbackrest)
+SERVER_PKGS=(postgresql-15 redis-server nats-server curl swift swift-proxy swift-account swift-container swift-object pgbackrest pgbouncer)
 BENCH_PKGS=(nginx-light wrk sqlite3 curl)
 
 want=("${BUILD_PKGS[@]}" "${SERVER_PKGS[@]}")

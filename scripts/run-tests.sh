@@ -14,7 +14,7 @@ chmod 755 "$servers"  # PostgreSQL runs as its own user and must reach its direc
 # The throwaway servers the itests run against are stopped however this script ends.
 trap 'scripts/test-postgres.sh "$servers/postgres" stop >/dev/null 2>&1; scripts/test-redis.sh "$servers/redis" stop >/dev/null 2>&1
       scripts/test-nats.sh "$servers/nats" stop >/dev/null 2>&1; scripts/test-s3.sh "$servers/s3" stop >/dev/null 2>&1
-      rm -rf "$results" "$servers"' EXIT
+      scripts/test-pgbouncer.sh "$servers/pgbouncer" stop >/dev/null 2>&1; rm -rf "$results" "$servers"' EXIT
 passed=0
 failed=0
 
@@ -86,6 +86,13 @@ if [[ " ${stages[*]} " == *" release "* || " ${stages[*]} " == *" asan "* ]]; th
   fi
   export SHORTSTACK_TEST_PG_URL
   echo "$SHORTSTACK_TEST_PG_URL"
+  note "servers: PgBouncer (transaction mode)"
+  pg_port=${SHORTSTACK_TEST_PG_URL##*:}; pg_port=${pg_port%%/*}
+  if ! SHORTSTACK_TEST_PGBOUNCER=$(scripts/test-pgbouncer.sh "$servers/pgbouncer" start 127.0.0.1 "$pg_port"); then
+    echo "cannot start the test PgBouncer"; exit 1
+  fi
+  export SHORTSTACK_TEST_PGBOUNCER
+  echo "$SHORTSTACK_TEST_PGBOUNCER"
   note "servers: Redis"
   if ! SHORTSTACK_TEST_REDIS=$(scripts/test-redis.sh "$servers/redis" start); then
     echo "cannot start the test Redis"; exit 1

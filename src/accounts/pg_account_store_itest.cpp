@@ -7,9 +7,13 @@ namespace shortstack::accounts {
 namespace {
 
 std::shared_ptr<AccountStore> make_postgres() { return std::make_shared<PgAccountStore>(testing::temp_pg_pool()); }
+std::shared_ptr<AccountStore> make_via_pgbouncer() {
+  return std::make_shared<PgAccountStore>(testing::temp_pgbouncer_pool());
+}
 
 INSTANTIATE_TEST_SUITE_P(Distributed, AccountStoreContract,
-                         ::testing::Values(AccountStoreFactory{"postgres", make_postgres}),
+                         ::testing::Values(AccountStoreFactory{"postgres", make_postgres},
+                                           AccountStoreFactory{"postgres_via_pgbouncer", make_via_pgbouncer}),
                          testing::backend_name<AccountStore>);
 
 }  // namespace

@@ -7,8 +7,12 @@ namespace shortstack::links {
 namespace {
 
 std::shared_ptr<LinkStore> make_postgres() { return std::make_shared<PgLinkStore>(testing::temp_pg_pool()); }
+// Through PgBouncer in transaction mode: the unnamed statements must survive it.
+std::shared_ptr<LinkStore> make_via_pgbouncer() { return std::make_shared<PgLinkStore>(testing::temp_pgbouncer_pool()); }
 
-INSTANTIATE_TEST_SUITE_P(Distributed, LinkStoreContract, ::testing::Values(LinkStoreFactory{"postgres", make_postgres}),
+INSTANTIATE_TEST_SUITE_P(Distributed, LinkStoreContract,
+                         ::testing::Values(LinkStoreFactory{"postgres", make_postgres},
+                                           LinkStoreFactory{"postgres_via_pgbouncer", make_via_pgbouncer}),
                          testing::backend_name<LinkStore>);
 
 }  // namespace

@@ -17,4 +17,8 @@ std::string temp_pg_schema();
 // With `migrated` false the schema is left empty.
 std::shared_ptr<store::pg::PgPool> temp_pg_pool(store::pg::PoolOptions options = {}, bool migrated = true);
 
+// The same through the test PgBouncer ($SHORTSTACK_TEST_PGBOUNCER, transaction mode): a fresh
+// database each (PgBouncer drops startup options, so a schema cannot be chosen per connection).
+std::shared_ptr<store::pg::PgPool> temp_pgbouncer_pool();
+
 }  // namespace shortstack::testing
