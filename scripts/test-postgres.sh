@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL 15 for the tests: one cluster on 127.0.0.1 at a free port, its data and
-# socket under DIR, fsync off (the data dies with the run). `start` prints the connection URL;
+# socket under DIR, fsync off (the data dies with the run) unless DURABLE=1 (benchmarks). `start` prints the connection URL;
 # `stop` ends it and leaves nothing running. Idempotent, like ../shared/recipes.
 #
 # Usage: scripts/test-postgres.sh DIR {start|stop|url}
@@ -27,10 +27,9 @@ port = $(cat "$DIR/port")
 unix_socket_directories = '$DIR'
 max_connections = 300
 shared_buffers = 64MB
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 CONF
+    # Tests trade durability for speed; benchmarks of durable writes set DURABLE=1.
+    [ "${DURABLE:-0}" = 1 ] || printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >>"$DATA/postgresql.conf"
   fi
   running || as_pg "$PGBIN/pg_ctl" -D "$DATA" -l "$DIR/postgres.log" -w -t 60 start >/dev/null
   url
