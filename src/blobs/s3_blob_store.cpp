@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 
+#include "core/ascii.h"
 #include "core/crypto.h"
 
 namespace shortstack::blobs {
@@ -23,16 +24,10 @@ Error bad_key(std::string_view key) {
 
 // Percent-encodes everything but unreserved characters (RFC 3986), as SigV4 canonical queries need.
 std::string encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
+    else append_percent_escape(out, c);
   }
   return out;
 }

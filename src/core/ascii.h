@@ -23,4 +23,12 @@ inline std::string_view trim_space(std::string_view v) {
   return v;
 }
 
+// Appends the byte as "%XX" (upper-case hex), as URLs and SigV4 canonical queries spell it.
+inline void append_percent_escape(std::string& out, unsigned char c) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  out += '%';
+  out += kHex[c >> 4];
+  out += kHex[c & 15];
+}
+
 }  // namespace shortstack

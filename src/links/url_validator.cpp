@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "core/ascii.h"
+
 namespace shortstack::links {
 namespace {
 
@@ -29,7 +31,6 @@ bool is_hex(char c) { return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 
 // Percent-encodes bytes that may not appear raw in a URL (non-ASCII, quotes, braces...).
 // Existing valid %XX escapes are kept as they are.
 Result<std::string> encode_rest(std::string_view rest) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(rest.size());
   for (size_t i = 0; i < rest.size(); ++i) {
@@ -42,9 +43,7 @@ Result<std::string> encode_rest(std::string_view rest) {
     } else if (is_unreserved_or_sub_delim(c)) {
       out += static_cast<char>(c);
     } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+      append_percent_escape(out, c);
     }
   }
   return out;

@@ -1,5 +1,7 @@
 #include "testing/nats_temp.h"
 
+#include "testing/test_env.h"
+
 #include <unistd.h>
 
 #include <atomic>
@@ -9,16 +11,11 @@
 namespace shortstack::testing {
 
 std::string test_nats_url() {
-  const char* v = std::getenv("SHORTSTACK_TEST_NATS");
-  if (!v || !*v)
-    throw std::runtime_error("SHORTSTACK_TEST_NATS is not set: run the tests with `make test`, or start "
-                             "scripts/test-nats.sh DIR start and export the URL it prints");
-  return v;
+  return required_env("SHORTSTACK_TEST_NATS", "start scripts/test-nats.sh DIR start and export the URL it prints");
 }
 
 std::pair<std::string, std::string> unique_nats_stream() {
-  static std::atomic<int> n{0};
-  const std::string id = std::to_string(getpid()) + "_" + std::to_string(n++);
+  const std::string id = unique_test_name("");
   return {"T" + id, "t" + id};
 }
 

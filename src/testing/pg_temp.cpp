@@ -1,5 +1,7 @@
 #include "testing/pg_temp.h"
 
+#include "testing/test_env.h"
+
 #include <unistd.h>
 
 #include <atomic>
@@ -9,16 +11,11 @@
 namespace shortstack::testing {
 
 std::string test_pg_url() {
-  const char* url = std::getenv("SHORTSTACK_TEST_PG_URL");
-  if (!url || !*url)
-    throw std::runtime_error("SHORTSTACK_TEST_PG_URL is not set: run the tests with `make test`, or start "
-                             "scripts/test-postgres.sh DIR start and export the URL it prints");
-  return url;
+  return required_env("SHORTSTACK_TEST_PG_URL", "start scripts/test-postgres.sh DIR start and export the URL it prints");
 }
 
 std::string temp_pg_schema() {
-  static std::atomic<int> n{0};
-  const std::string schema = "t" + std::to_string(getpid()) + "_" + std::to_string(n++);
+  const std::string schema = unique_test_name("t");
   store::pg::PoolOptions one;
   one.url = test_pg_url();
   one.size = 1;
@@ -39,11 +36,9 @@ std::shared_ptr<store::pg::PgPool> temp_pg_pool(store::pg::PoolOptions options, 
 }
 
 std::shared_ptr<store::pg::PgPool> temp_pgbouncer_pool() {
-  const char* bouncer = std::getenv("SHORTSTACK_TEST_PGBOUNCER");
-  if (!bouncer || !*bouncer)
-    throw std::runtime_error("SHORTSTACK_TEST_PGBOUNCER is not set: run the tests with `make test`");
-  static std::atomic<int> n{0};
-  const std::string db = "b" + std::to_string(getpid()) + "_" + std::to_string(n++);
+  const std::string bouncer =
+      required_env("SHORTSTACK_TEST_PGBOUNCER", "start scripts/test-pgbouncer.sh DIR start HOST PORT and export its URL");
+  const std::string db = unique_test_name("b");
   store::pg::PoolOptions direct;
   direct.url = test_pg_url();
   direct.size = 1;
@@ -51,7 +46,7 @@ std::shared_ptr<store::pg::PgPool> temp_pgbouncer_pool() {
   if (!admin) throw std::runtime_error("test PostgreSQL: " + admin.error().message);
   if (auto r = (*admin)->exec("CREATE DATABASE " + db, {}); !r) throw std::runtime_error(r.error().message);
   store::pg::PoolOptions through;
-  through.url = std::string(bouncer) + "/" + db;
+  through.url = bouncer + "/" + db;
   auto pool = store::pg::PgPool::open(through);
   if (!pool) throw std::runtime_error("test PgBouncer: " + pool.error().message);
   if (auto m = (*pool)->migrate(store::postgres_migrations()); !m) throw std::runtime_error(m.error().message);

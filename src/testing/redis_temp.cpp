@@ -1,5 +1,7 @@
 #include "testing/redis_temp.h"
 
+#include "testing/test_env.h"
+
 #include <unistd.h>
 
 #include <atomic>
@@ -10,12 +12,8 @@ namespace shortstack::testing {
 namespace {
 
 std::string env_or_throw(const char* name) {
-  const char* v = std::getenv(name);
-  if (!v || !*v)
-    throw std::runtime_error(std::string(name) + " is not set: run the tests with `make test`, or start "
-                             "scripts/test-redis.sh DIR start and export SHORTSTACK_TEST_REDIS (its output) and "
-                             "SHORTSTACK_TEST_REDIS_CTL=\"$PWD/scripts/test-redis.sh DIR\"");
-  return v;
+  return required_env(name, "start scripts/test-redis.sh DIR start and export SHORTSTACK_TEST_REDIS (its output) and "
+                            "SHORTSTACK_TEST_REDIS_CTL=\"$PWD/scripts/test-redis.sh DIR\"");
 }
 
 // $SHORTSTACK_TEST_REDIS_CTL is "<abs path>/scripts/test-redis.sh <abs dir>".
@@ -37,10 +35,7 @@ std::shared_ptr<store::redis::RedisPool> test_redis_pool() {
   return std::make_shared<store::redis::RedisPool>(o);
 }
 
-std::string unique_redis_prefix() {
-  static std::atomic<int> n{0};
-  return "t" + std::to_string(getpid()) + "_" + std::to_string(n++) + ":";
-}
+std::string unique_redis_prefix() { return unique_test_name("t") + ":"; }
 
 void stop_test_redis() { run_script("stop"); }
 void start_test_redis() { run_script("start"); }

@@ -1,5 +1,7 @@
 #include "testing/s3_temp.h"
 
+#include "testing/test_env.h"
+
 #include <unistd.h>
 
 #include <atomic>
@@ -9,11 +11,7 @@
 namespace shortstack::testing {
 
 std::string test_s3_endpoint() {
-  const char* v = std::getenv("SHORTSTACK_TEST_S3");
-  if (!v || !*v)
-    throw std::runtime_error("SHORTSTACK_TEST_S3 is not set: run the tests with `make test`, or start "
-                             "scripts/test-s3.sh DIR start and export the endpoint it prints");
-  return v;
+  return required_env("SHORTSTACK_TEST_S3", "start scripts/test-s3.sh DIR start and export the endpoint it prints");
 }
 
 blobs::S3Options test_s3_options(const std::string& bucket) {
@@ -27,9 +25,7 @@ blobs::S3Options test_s3_options(const std::string& bucket) {
 }
 
 std::shared_ptr<blobs::S3BlobStore> temp_s3_store() {
-  static std::atomic<int> n{0};
-  auto store = std::make_shared<blobs::S3BlobStore>(
-      test_s3_options("t" + std::to_string(getpid()) + "-" + std::to_string(n++)));
+  auto store = std::make_shared<blobs::S3BlobStore>(test_s3_options(unique_test_name("t", "-")));
   if (auto st = store->create_bucket(); !st) throw std::runtime_error("test S3: " + st.error().message);
   return store;
 }
