@@ -31,6 +31,9 @@ class FixedStore final : public shortstack::links::LinkStore {
     return std::optional<Link>();
   }
   shortstack::Result<bool> remove(std::string_view, int64_t, int64_t) override { return false; }
+  shortstack::Result<std::optional<Link>> moderate(std::string_view, std::string_view, int64_t) override {
+    return std::optional<Link>();
+  }
   shortstack::Result<std::vector<Link>> find_by_ids(const std::vector<int64_t>&) override {
     return std::vector<Link>{};
   }
