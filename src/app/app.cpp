@@ -192,10 +192,7 @@ int serve(const config::Config& c) {
   ClickPipeline& click_pipeline = **clicks;
   boost::asio::thread_pool blocking(static_cast<size_t>(c.server.blocking_threads));
 
-  auto resolver = std::make_shared<links::LinkResolver>(
-      link_store, links::ResolverOptions{static_cast<size_t>(c.cache.l1_entries),
-                                         std::chrono::milliseconds(c.cache.positive_ttl_ms),
-                                         std::chrono::milliseconds(c.cache.negative_ttl_ms)});
+  auto resolver = std::make_shared<links::LinkResolver>(link_store, resolver_options(c, redis));
   resolver->use_change_feed(change_feed(c, redis));
   auto blocked = blocked_domains(c);
   if (!blocked) {

@@ -1,5 +1,5 @@
 // Two `serve` processes on the shared tier (PostgreSQL for links and accounts, Redis for sessions,
-// rate limits and cache invalidation) behave as one service, and survive Redis going away.
+// rate limits, the L2 cache and its invalidation) behave as one service, and survive Redis going away.
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -53,6 +53,29 @@ TEST_F(SharedTier, AChangeOnOneInstanceShowsOnTheOthersVeryNextRequest) {
   ApiClient on_b(b.port());
   on_b.cookie = on_a.cookie;
   EXPECT_EQ(on_b.call("GET", "/api/v1/me").str("email"), "patch@example.com");
+}
+
+TEST_F(SharedTier, WithL1OffRedirectsComeFromTheSharedL2AndChangesStillShowAtOnce) {
+  const std::string schema = temp_pg_schema();
+  ServerProcess a(shared_tier(schema)), b(shared_tier(schema, {{"cache.l1_entries", "0"}}));
+  start_both(a, b);
+  ApiClient on_a(a.port());
+  ASSERT_EQ(on_a.signup("l2@example.com").status(), 201);
+  const std::string code = on_a.create_link(R"({"url":"https://example.com/l2-before"})").str("code");
+  ASSERT_EQ(http(a.port(), {"GET", "/" + code, "", {}}).status, 302);  // A fills L2
+  for (int i = 0; i < 5; ++i)
+    ASSERT_EQ(http(b.port(), {"GET", "/" + code, "", {}}).header("location"), "https://example.com/l2-before");
+  EXPECT_GE(admin_metric(b, "shortstack_cache_l2_hits_total"), 5) << "B has no L1: each redirect was an L2 hit";
+  EXPECT_EQ(admin_metric(b, "shortstack_cache_l2_errors_total"), 0);
+
+  ASSERT_EQ(on_a.call("PATCH", "/api/v1/links/" + code, R"({"url":"https://example.com/l2-after"})").status(), 200);
+  EXPECT_EQ(http(b.port(), {"GET", "/" + code, "", {}}).header("location"), "https://example.com/l2-after");
+
+  // An unknown code is cached negative in L2; creating it as an alias must replace that at once.
+  EXPECT_EQ(http(b.port(), {"GET", "/l2-alias", "", {}}).status, 404);
+  EXPECT_EQ(http(b.port(), {"GET", "/l2-alias", "", {}}).status, 404);
+  ASSERT_EQ(on_a.create_link(R"({"url":"https://example.com/aliased","alias":"l2-alias"})").status(), 201);
+  EXPECT_EQ(http(b.port(), {"GET", "/l2-alias", "", {}}).header("location"), "https://example.com/aliased");
 }
 
 TEST_F(SharedTier, ClicksOnBothInstancesAreCountedExactlyOnce) {

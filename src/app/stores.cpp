@@ -2,6 +2,7 @@
 
 #include "accounts/pg_account_store.h"
 #include "accounts/sqlite_account_store.h"
+#include "cache/redis_cache.h"
 #include "links/pg_link_store.h"
 #include "links/sqlite_link_store.h"
 #include "moderation/pg_abuse_report_store.h"
@@ -82,6 +83,17 @@ std::shared_ptr<ratelimit::RateLimiter> rate_limiter(const config::Config& c,
                                                      const std::shared_ptr<store::redis::RedisPool>& redis) {
   if (c.storage.rate_limiter == "redis") return std::make_shared<ratelimit::RedisRateLimiter>(redis);
   return std::make_shared<ratelimit::MemoryRateLimiter>();
+}
+
+links::ResolverOptions resolver_options(const config::Config& c, const std::shared_ptr<store::redis::RedisPool>& redis) {
+  links::ResolverOptions o;
+  o.l1_entries = static_cast<size_t>(c.cache.l1_entries);
+  o.positive_ttl = std::chrono::milliseconds(c.cache.positive_ttl_ms);
+  o.negative_ttl = std::chrono::milliseconds(c.cache.negative_ttl_ms);
+  if (c.storage.cache == "redis") o.l2 = std::make_shared<cache::RedisCache>(redis);
+  o.l2_ttl = std::chrono::milliseconds(c.cache.l2_ttl_ms);
+  o.l2_tombstone_ttl = std::chrono::milliseconds(c.cache.l2_tombstone_ms);
+  return o;
 }
 
 std::shared_ptr<links::ChangeFeed> change_feed(const config::Config& c,

@@ -9,6 +9,7 @@
 #include "moderation/abuse_report_store.h"
 #include "sessions/session_store.h"
 #include "links/change_feed.h"
+#include "links/link_resolver.h"
 #include "queue/queue.h"
 #include "ratelimit/rate_limiter.h"
 #include "store/pg/pg_pool.h"
@@ -39,6 +40,8 @@ MainStores main_stores(const config::Config& c, const std::shared_ptr<store::Sql
                        const std::shared_ptr<store::redis::RedisPool>& redis);
 std::shared_ptr<ratelimit::RateLimiter> rate_limiter(const config::Config& c,
                                                      const std::shared_ptr<store::redis::RedisPool>& redis);
+// L1 sizes and lifetimes, and the shared L2 when storage.cache = "redis".
+links::ResolverOptions resolver_options(const config::Config& c, const std::shared_ptr<store::redis::RedisPool>& redis);
 std::shared_ptr<links::ChangeFeed> change_feed(const config::Config& c,
                                                const std::shared_ptr<store::redis::RedisPool>& redis);
 

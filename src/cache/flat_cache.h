@@ -104,6 +104,31 @@ class FlatCache {
     return true;
   }
 
+  // Inserts unless the key holds an entry that is still live at `now`.
+  bool insert_if_absent(std::string_view key, V value, Clock::time_point now, Clock::time_point expires) {
+    const uint64_t h = hash(key);
+    Shard& s = shard_for(h);
+    std::lock_guard lock(s.mu);
+    if (const size_t i = find(s, h, key); i != kNone && s.slots[i].node->expires > now) return false;
+    put_locked(s, h, key, std::move(value), expires);
+    return true;
+  }
+
+  // Replaces the entry when it is live at `now` and `pred(current)` holds.
+  template <class Pred>
+  bool replace_if(std::string_view key, Pred&& pred, V value, Clock::time_point now, Clock::time_point expires) {
+    const uint64_t h = hash(key);
+    Shard& s = shard_for(h);
+    std::lock_guard lock(s.mu);
+    const size_t i = find(s, h, key);
+    if (i == kNone) return false;
+    Node* n = s.slots[i].node;
+    if (n->expires <= now || !pred(static_cast<const V&>(n->value))) return false;
+    n->value = std::move(value);
+    n->expires = expires;
+    return true;
+  }
+
   void erase(std::string_view key) {
     const uint64_t h = hash(key);
     Shard& s = shard_for(h);

@@ -18,6 +18,16 @@ class MemoryCache final : public Cache {
     lru_.put(key, CacheValue{true, {}}, std::chrono::steady_clock::now() + ttl);
     return ok_status();
   }
+  Result<bool> add(std::string_view key, const CacheValue& value, std::chrono::milliseconds ttl) override {
+    const auto now = std::chrono::steady_clock::now();
+    return lru_.insert_if_absent(key, value, now, now + ttl);
+  }
+  Result<bool> replace(std::string_view key, std::string_view expected, const CacheValue& value,
+                       std::chrono::milliseconds ttl) override {
+    const auto now = std::chrono::steady_clock::now();
+    auto holds_expected = [&](const CacheValue& v) { return !v.negative && v.value == expected; };
+    return lru_.replace_if(key, holds_expected, value, now, now + ttl);
+  }
   Status erase(std::string_view key) override {
     lru_.erase(key);
     return ok_status();

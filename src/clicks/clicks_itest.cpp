@@ -53,19 +53,6 @@ int64_t count_for(const boost::json::object& stats, const char* dimension, const
   return 0;
 }
 
-// A counter or gauge from the admin listener's /metrics, summed over its label sets.
-double metric(const ServerProcess& s, const std::string& name) {
-  const auto r = http(s.admin_port(), {"GET", "/metrics", "", {}});
-  double sum = 0;
-  std::istringstream lines(r.body);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind(name, 0) != 0 || line.size() <= name.size()) continue;
-    if (line[name.size()] != ' ' && line[name.size()] != '{') continue;
-    sum += std::stod(line.substr(line.rfind(' ') + 1));
-  }
-  return sum;
-}
-
 class Clicks : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -354,12 +341,12 @@ TEST(ClickRestarts, AKill9LosesNothingThatReachedTheSpool) {
   const int answered = traffic.stop();
   // Wait until every answered click is recorded and every batch made is synced and published.
   for (int i = 0; i < 400; ++i) {
-    if (metric(first, "shortstack_clicks_recorded_total") >= answered &&
-        metric(first, "shortstack_click_batches_published_total") >= metric(first, "shortstack_click_batches_created_total"))
+    if (admin_metric(first, "shortstack_clicks_recorded_total") >= answered &&
+        admin_metric(first, "shortstack_click_batches_published_total") >= admin_metric(first, "shortstack_click_batches_created_total"))
       break;
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
-  EXPECT_EQ(metric(first, "shortstack_click_batches_applied_total"), 0) << "nothing applied before the kill";
+  EXPECT_EQ(admin_metric(first, "shortstack_click_batches_applied_total"), 0) << "nothing applied before the kill";
   first.stop(SIGKILL);
 
   ServerProcess second({}, data.file("data"));

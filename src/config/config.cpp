@@ -168,6 +168,8 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"cache.positive_ttl_ms", int_setting(FIELD(cache.positive_ttl_ms))},
       {"cache.negative_ttl_ms", int_setting(FIELD(cache.negative_ttl_ms))},
       {"cache.warm_on_start", bool_setting(FIELD(cache.warm_on_start))},
+      {"cache.l2_ttl_ms", int_setting(FIELD(cache.l2_ttl_ms))},
+      {"cache.l2_tombstone_ms", int_setting(FIELD(cache.l2_tombstone_ms))},
       {"links.max_url_length", int_setting(FIELD(links.max_url_length))},
       {"links.blocked_domains", list_setting(FIELD(links.blocked_domains))},
       {"links.blocklist_file", string_setting(FIELD(links.blocklist_file))},
@@ -316,7 +318,12 @@ std::vector<std::string> validate(const Config& c) {
   positive("server.idle_timeout_ms", c.server.idle_timeout_ms, 100);
   if (c.server.hsts_max_age < 0) e.push_back("'server.hsts_max_age' must be 0 (off) or more seconds");
   positive("storage.sqlite_writer_cache_mib", c.storage.sqlite_writer_cache_mib, 1);
-  positive("cache.l1_entries", c.cache.l1_entries, 64);
+  if (c.cache.l1_entries != 0) positive("cache.l1_entries", c.cache.l1_entries, 64);
+  positive("cache.l2_ttl_ms", c.cache.l2_ttl_ms, 1);
+  positive("cache.l2_tombstone_ms", c.cache.l2_tombstone_ms, 1);
+  if (c.storage.cache == "redis" && c.cache.l2_tombstone_ms <= c.postgres.timeout_ms)
+    e.push_back("'cache.l2_tombstone_ms' must be longer than 'postgres.timeout_ms': a store read that began "
+                "before a change could otherwise put the old link back into the shared cache");
   positive("cache.positive_ttl_ms", c.cache.positive_ttl_ms, 0);
   positive("cache.negative_ttl_ms", c.cache.negative_ttl_ms, 0);
   positive("links.max_url_length", c.links.max_url_length, 64);

@@ -74,10 +74,15 @@ struct Config {
     bool path_style = true;  // false: virtual-host addressing (bucket.endpoint)
   } s3;
   struct Cache {
-    int64_t l1_entries = 1'000'000;
+    int64_t l1_entries = 1'000'000;  // 0: no L1 at all (only to measure the L2 alone)
     int64_t positive_ttl_ms = 300'000;
     int64_t negative_ttl_ms = 30'000;
     bool warm_on_start = true;  // load the newest links into L1 in the background after start
+    // The shared L2 (storage.cache = "redis"): how long an entry lives there, and how long the
+    // marker a change leaves lives: it must outlast any store read (postgres.timeout_ms), so a read
+    // that began before the change cannot put the old link back.
+    int64_t l2_ttl_ms = 300'000;
+    int64_t l2_tombstone_ms = 10'000;
   } cache;
   struct Links {
     int64_t max_url_length = 2048;

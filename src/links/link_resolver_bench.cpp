@@ -51,7 +51,7 @@ std::vector<std::string> codes(size_t n) {
 
 void run(benchmark::State& state, size_t keys) {
   static auto resolver = std::make_shared<LinkResolver>(std::make_shared<FixedStore>(),
-                                                        shortstack::links::ResolverOptions{2'000'000});
+                                                        shortstack::links::ResolverOptions::with_l1(2'000'000));
   static const auto all = codes(1'000'000);
   static bool loaded = false;
   if (!loaded) {

@@ -16,7 +16,7 @@ class LinkServiceTest : public ::testing::Test {
  protected:
   LinkServiceTest() {
     store = std::make_shared<SqliteLinkStore>(testing::temp_sqlite_db());
-    resolver = std::make_shared<LinkResolver>(store, ResolverOptions{1000});
+    resolver = std::make_shared<LinkResolver>(store, ResolverOptions::with_l1(1000));
     service = std::make_unique<LinkService>(store, resolver, UrlPolicy{});
   }
   std::string render(const std::string& code) {

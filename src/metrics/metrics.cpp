@@ -145,6 +145,10 @@ std::string Registry::render() const {
   counter("shortstack_cache_hits_total", "Redirect cache (L1) hits.", cache_hits);
   counter("shortstack_cache_misses_total", "Redirect cache (L1) misses.", cache_misses);
   counter("shortstack_cache_negative_hits_total", "L1 hits on cached unknown codes.", cache_negative_hits);
+  counter("shortstack_cache_l2_hits_total", "Shared cache (L2) hits behind an L1 miss.", cache_l2_hits);
+  counter("shortstack_cache_l2_misses_total", "Shared cache (L2) misses, tombstones included.", cache_l2_misses);
+  counter("shortstack_cache_l2_errors_total", "Shared cache (L2) calls that failed; the store answered instead.",
+          cache_l2_errors);
   counter("shortstack_clicks_recorded_total", "Click events appended to the per-loop buffers.", clicks_recorded);
   counter("shortstack_click_batches_created_total", "Click batches made from the loops' buffers.",
           click_batches_created);

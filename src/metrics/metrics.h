@@ -48,6 +48,7 @@ class Registry {
   // Called on event-loop threads after each response.
   void observe_request(int route, int status, double seconds);
   Counter cache_hits, cache_misses, cache_negative_hits;
+  Counter cache_l2_hits, cache_l2_misses, cache_l2_errors;
   Counter clicks_recorded, click_batches_published, click_batches_applied, click_batches_duplicate;
   Counter click_spool_syncs, click_spool_errors, click_events_applied, click_batches_created;
   Histogram store_read_latency, store_write_latency;

@@ -148,4 +148,16 @@ int run_binary(const std::vector<std::string>& args, std::string* output) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+double admin_metric(const ServerProcess& s, const std::string& name) {
+  const auto r = http(s.admin_port(), {"GET", "/metrics", "", {}});
+  double sum = 0;
+  std::istringstream lines(r.body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(name, 0) != 0 || line.size() <= name.size()) continue;
+    if (line[name.size()] != ' ' && line[name.size()] != '{') continue;
+    sum += std::stod(line.substr(line.rfind(' ') + 1));
+  }
+  return sum;
+}
+
 }  // namespace shortstack::testing

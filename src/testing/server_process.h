@@ -39,6 +39,9 @@ class ServerProcess {
   int admin_port_ = 0;
 };
 
+// A counter or gauge from the process's admin /metrics, summed over its label sets (0 when absent).
+double admin_metric(const ServerProcess& s, const std::string& name);
+
 // Runs the binary with arguments to completion; returns its exit status and captures stdout+stderr.
 int run_binary(const std::vector<std::string>& args, std::string* output);
 std::string binary_path();
