@@ -8,6 +8,7 @@
 
 #include "accounts/auth_service.h"
 #include "analytics/click_store.h"
+#include "analytics/leaderboard.h"
 #include "analytics/geoip.h"
 #include "clicks/click_recorder.h"
 #include "config/config.h"
@@ -25,6 +26,7 @@ struct ApiDeps {
   std::shared_ptr<links::LinkResolver> resolver;
   std::shared_ptr<clicks::ClickRecorder> clicks;  // null: redirects are not counted (clicks.record = false)
   std::shared_ptr<analytics::ClickStore> click_store;
+  std::shared_ptr<analytics::Leaderboard> leaderboard;  // GET /api/v1/stats/top
   std::string country_header;  // clicks.country_header
   std::shared_ptr<const analytics::GeoIp> geoip;  // clicks.geoip_db; null when not configured
   std::shared_ptr<ratelimit::RateLimiter> limiter;

@@ -101,7 +101,7 @@ Response ApiHandler::top_links(Exchange& ex) {
   // The hourly rows that overlap the window: "1h" covers the current hour and the one before it.
   const int64_t from_hour = (unix_now() - window_hours * 3600) / 3600;
   // Deleted links drop out after ranking, so ask for a few more than shown.
-  auto top = deps_.click_store->top(who->user.id, from_hour, limit + 10);
+  auto top = deps_.leaderboard->top(who->user.id, from_hour, limit + 10);
   if (!top) return error_response(ex, top.error());
   std::vector<int64_t> ids;
   for (const auto& t : *top) ids.push_back(t.link_id);

@@ -184,7 +184,7 @@ int serve(const config::Config& c) {
     log::error("startup_failed", {{"error", analytics_pg.error().message}});
     return 1;
   }
-  auto clicks = ClickPipeline::build(c, dbs->analytics, *analytics_pg, queue, loops.size());
+  auto clicks = ClickPipeline::build(c, dbs->analytics, *analytics_pg, queue, redis, loops.size());
   if (!clicks) {
     log::error("startup_failed", {{"error", clicks.error().message}});
     return 1;
@@ -213,6 +213,7 @@ int serve(const config::Config& c) {
   deps.resolver = resolver;
   if (c.clicks.record) deps.clicks = recorder;
   deps.click_store = click_pipeline.store();
+  deps.leaderboard = click_pipeline.leaderboard();
   deps.country_header = c.clicks.country_header;
   if (!c.clicks.geoip_db.empty()) {
     auto geo = analytics::GeoIp::open(c.clicks.geoip_db);
@@ -331,7 +332,7 @@ int worker(const config::Config& c) {
     log::error("startup_failed", {{"error", queue.error().message}});
     return 1;
   }
-  auto pipeline = ClickPipeline::build(c, nullptr, *analytics_pg, *queue, 0, ClickPipeline::Role::Worker);
+  auto pipeline = ClickPipeline::build(c, nullptr, *analytics_pg, *queue, open_redis(c), 0, ClickPipeline::Role::Worker);
   if (!pipeline) {
     log::error("startup_failed", {{"error", pipeline.error().message}});
     return 1;

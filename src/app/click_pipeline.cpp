@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "analytics/redis_leaderboard.h"
 #include "analytics/pg_click_store.h"
 #include "blobs/s3_blob_store.h"
 #include "analytics/sqlite_click_store.h"
@@ -74,8 +75,9 @@ std::shared_ptr<blobs::BlobStore> blob_store_for(const config::Config& c) {
 Result<std::unique_ptr<ClickPipeline>> ClickPipeline::build(const config::Config& c,
                                                             std::shared_ptr<store::SqliteDb> analytics_db,
                                                             std::shared_ptr<store::pg::PgPool> analytics_pg,
-                                                            std::shared_ptr<queue::Queue> queue, size_t loops,
-                                                            Role role) {
+                                                            std::shared_ptr<queue::Queue> queue,
+                                                            std::shared_ptr<store::redis::RedisPool> redis,
+                                                            size_t loops, Role role) {
   const bool durable_queue = c.storage.queue != "memory";
   auto classifier = classifier_for(c);
   if (!classifier) return classifier.error();
@@ -90,6 +92,10 @@ Result<std::unique_ptr<ClickPipeline>> ClickPipeline::build(const config::Config
     if (!store) return store.error();
     p->store_ = *store;
   }
+  if (c.storage.leaderboard == "redis")
+    p->leaderboard_ = std::make_shared<analytics::RedisLeaderboard>(std::move(redis), p->store_);
+  else
+    p->leaderboard_ = std::make_shared<analytics::StoreLeaderboard>(p->store_);
   if (role == Role::Serve) {
     auto secret = visitor_secret(c);  // only where clicks are recorded
     if (!secret) return secret.error();
@@ -113,6 +119,7 @@ Result<std::unique_ptr<ClickPipeline>> ClickPipeline::build(const config::Config
   }
   ao.interval = std::chrono::milliseconds(c.clicks.aggregate_interval_ms);
   ao.classifier = *classifier;
+  if (c.storage.leaderboard == "redis") ao.leaderboard = p->leaderboard_;
   if (role == Role::Serve && durable_queue) return p;  // workers aggregate
   ao.spool = durable_queue ? nullptr : p->spool_;
   p->aggregator_ = std::make_unique<clicks::ClickAggregator>(std::move(queue), p->store_, std::move(ao));

@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "queue/queue.h"
 #include "store/pg/pg_pool.h"
+#include "store/redis/redis_pool.h"
 #include "store/sqlite_db.h"
 
 namespace shortstack::app {
@@ -23,7 +24,8 @@ class ClickPipeline {
   // The analytics store is `analytics_pg` when storage.analytics = postgres, else `analytics_db`.
   static Result<std::unique_ptr<ClickPipeline>> build(const config::Config& c, std::shared_ptr<store::SqliteDb> analytics_db,
                                                       std::shared_ptr<store::pg::PgPool> analytics_pg,
-                                                      std::shared_ptr<queue::Queue> queue, size_t loops,
+                                                      std::shared_ptr<queue::Queue> queue,
+                                                      std::shared_ptr<store::redis::RedisPool> redis, size_t loops,
                                                       Role role = Role::Serve);
   // Replays what an earlier process left in the spool, then starts the spool and aggregator threads.
   Status start();
@@ -34,9 +36,11 @@ class ClickPipeline {
 
   const std::shared_ptr<clicks::ClickRecorder>& recorder() const { return recorder_; }
   const std::shared_ptr<analytics::ClickStore>& store() const { return store_; }
+  const std::shared_ptr<analytics::Leaderboard>& leaderboard() const { return leaderboard_; }
 
  private:
   std::shared_ptr<analytics::ClickStore> store_;
+  std::shared_ptr<analytics::Leaderboard> leaderboard_;
   std::shared_ptr<clicks::ClickRecorder> recorder_;
   std::shared_ptr<clicks::ClickSpool> spool_;
   std::unique_ptr<clicks::ClickAggregator> aggregator_;

@@ -16,6 +16,7 @@ ServerProcess::Settings shared_tier(const std::string& schema, ServerProcess::Se
   ServerProcess::Settings s = {{"storage.links", "postgres"},    {"storage.accounts", "postgres"},
                                {"storage.sessions", "redis"},    {"storage.rate_limiter", "redis"},
                                {"storage.cache", "redis"},       {"storage.analytics", "postgres"},
+                               {"storage.leaderboard", "redis"},
                                {"postgres.url", test_pg_url()},
                                {"postgres.search_path", schema}, {"redis.address", test_redis_address()}};
   for (auto& [k, v] : extra) s[k] = v;
@@ -103,6 +104,14 @@ TEST_F(SharedTier, ClicksOnBothInstancesAreCountedExactlyOnce) {
   auto link = again.call("GET", "/api/v1/links/" + code);
   ASSERT_EQ(link.status(), 200) << link.http.body;
   EXPECT_EQ(link.num("clicks"), 120) << "40 clicks on B and 80 on A, each counted once";
+  // The ranking comes from Redis's sorted sets, fed by both instances' aggregators.
+  auto top = again.call("GET", "/api/v1/stats/top?window=1h");
+  ASSERT_EQ(top.status(), 200) << top.http.body;
+  const auto& ranked = top.json.at("links").as_array();
+  ASSERT_EQ(ranked.size(), 1u) << top.http.body;
+  EXPECT_EQ(ranked[0].at("clicks").as_int64(), 120);
+  EXPECT_EQ(test_redis_pool()->command({"EXISTS", "ss:lb:incomplete"})->integer(), 0) << "no feed failed";
+  EXPECT_GE(test_redis_pool()->command({"KEYS", "ss:lb:*"})->size(), 1u) << "the ranking lives in Redis";
 }
 
 TEST_F(SharedTier, RateLimitsAreSharedByTheInstances) {

@@ -68,7 +68,9 @@ Result<std::shared_ptr<queue::Queue>> open_queue(const config::Config& c) {
 }
 
 std::shared_ptr<store::redis::RedisPool> open_redis(const config::Config& c) {
-  if (c.storage.sessions != "redis" && c.storage.rate_limiter != "redis" && c.storage.cache != "redis") return nullptr;
+  if (c.storage.sessions != "redis" && c.storage.rate_limiter != "redis" && c.storage.cache != "redis" &&
+      c.storage.leaderboard != "redis")
+    return nullptr;
   const auto hp = config::parse_host_port(c.redis.address);
   store::redis::RedisOptions o;
   o.host = hp->host;

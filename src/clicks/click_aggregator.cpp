@@ -123,6 +123,9 @@ size_t ClickAggregator::apply_round(std::vector<Fetched> round) {
       duplicates += settle_seen(round, outcome->seen_before);
       continue;
     }
+    // After the commit, so the ranking never counts a round the store refused; a failure here is
+    // the leaderboard's to handle (it falls back to the store), not a reason to redeliver.
+    if (options_.leaderboard) (void)options_.leaderboard->add(rollups);
     // Settled only after the commit: a crash in between redelivers, and the batch ids make that harmless.
     for (const Fetched& f : round) {
       settle(*f.message, f.batch.id);

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "analytics/click_store.h"
+#include "analytics/leaderboard.h"
 #include "analytics/user_agent.h"
 #include "clicks/click_batch.h"
 #include "queue/queue.h"
@@ -30,6 +31,8 @@ class ClickAggregator {
     std::shared_ptr<ClickSpool> spool;
     // The optional raw-click archive; null when clicks.archive is off.
     std::shared_ptr<ClickArchive> archive;
+    // Fed each applied round after the store commit; null when the ranking comes from the store.
+    std::shared_ptr<analytics::Leaderboard> leaderboard;
     // Batch ids are kept this long for redelivery detection, then forgotten.
     std::chrono::hours batch_id_retention{24 * 7};
   };

@@ -137,6 +137,7 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"storage.accounts", string_setting(FIELD(storage.accounts))},
       {"storage.sessions", string_setting(FIELD(storage.sessions))},
       {"storage.cache", string_setting(FIELD(storage.cache))},
+      {"storage.leaderboard", string_setting(FIELD(storage.leaderboard))},
       {"storage.rate_limiter", string_setting(FIELD(storage.rate_limiter))},
       {"storage.blobs", string_setting(FIELD(storage.blobs))},
       {"storage.queue", string_setting(FIELD(storage.queue))},
@@ -378,6 +379,7 @@ std::vector<std::string> validate(const Config& c) {
     e.push_back("'s3.endpoint' must start with http:// or https://");
   backend("storage.queue", c.storage.queue, {"memory", "nats"}, {});
   backend("storage.analytics", c.storage.analytics, {"sqlite", "postgres"}, {});
+  backend("storage.leaderboard", c.storage.leaderboard, {"store", "redis"}, {});
   // The embedded stores live in one process's data directory; mixing them with shared ones would
   // split one account's data between an instance's disk and the shared tier.
   if ((c.storage.links == "sqlite") != (c.storage.accounts == "sqlite"))

@@ -36,6 +36,7 @@ struct Config {
     std::string blobs = "disk";
     std::string queue = "memory";
     std::string analytics = "sqlite";  // click rollups; its own database (analytics.db) at stage 1
+    std::string leaderboard = "store";  // "store": ranked from the analytics store; "redis": sorted sets
     bool auto_migrate = true;
     int64_t sqlite_writer_cache_mib = 64;  // page cache of the SQLite writer connection
   } storage;
@@ -50,7 +51,7 @@ struct Config {
     // The analytics database (storage.analytics = postgres): its own server from stage 8; empty: url.
     std::string analytics_url;
   } postgres;
-  // Redis, when the sessions, rate limiter or cache are "redis".
+  // Redis, when the sessions, rate limiter, cache or leaderboard are "redis".
   struct Redis {
     std::string address = "127.0.0.1:6379";
     std::string password;  // never logged
