@@ -3,7 +3,10 @@
 #   - durable link creation, SQLite (synchronous=FULL) vs PostgreSQL (fsync and synchronous_commit on);
 #   - redirects with the caches cold (every request reads its store) over BENCH_LINKS random codes,
 #     SQLite vs PostgreSQL, next to warm-L1 redirects of the same process;
-#   - pgbench -S (select-only) on the same PostgreSQL, for reference.
+#   - redirects with L1 off, each one an L2 hit in Redis (the shared cache stage 3 adds), after a pass
+#     that puts every link there;
+#   - pgbench -S (select-only) on the same PostgreSQL and redis-benchmark GET on the same Redis, for
+#     reference.
 # Prints a table and writes raw output under bench/out/stage2-<time>/. Bounded: DURATION per run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +19,7 @@ PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   scripts/test-postgres.sh "$OUT/pg" stop >/dev/null 2>&1 || true
+  scripts/test-redis.sh "$OUT/redis" stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -33,6 +37,8 @@ NO_LIMITS=(SHORTSTACK_LIMITS_CREATE_PER_SECOND_PER_USER=1000000 SHORTSTACK_LIMIT
            SHORTSTACK_LIMITS_CREATE_PER_SECOND_PER_KEY=1000000 SHORTSTACK_LIMITS_CREATE_BURST_PER_KEY=1000000
            SHORTSTACK_LIMITS_SIGNUP_PER_MINUTE_PER_IP=1000)
 PG_URL=$(DURABLE=1 scripts/test-postgres.sh "$OUT/pg" start)
+REDIS=$(scripts/test-redis.sh "$OUT/redis" start)
+redis_ticks() { cpu_ticks "$(cat "$OUT/redis/redis.pid")"; }
 
 # start STAGE EXTRA_ENV...: serve on free ports; sets PORT, ADMIN, PID
 start() {
@@ -47,12 +53,12 @@ start() {
 }
 stop() { kill -TERM "$PID"; wait "$PID" 2>/dev/null || true; }
 
-# measure URL LUA LOG: "req/s µs-of-CPU-per-request" (shortstack + PostgreSQL backends)
+# measure URL LUA LOG: "req/s µs-of-CPU-per-request" (shortstack + PostgreSQL backends + Redis)
 measure() {
   local t0 t1 p0 p1 out
-  t0=$(cpu_ticks "$PID"); p0=$(pg_ticks)
+  t0=$(( $(cpu_ticks "$PID") + $(redis_ticks) )); p0=$(pg_ticks)
   out=$(BENCH_LINKS=$BENCH_LINKS wrk -t2 -c64 -d"$DURATION" -s "$2" "$1" 2>&1); echo "$out" >"$3"
-  t1=$(cpu_ticks "$PID"); p1=$(pg_ticks)
+  t1=$(( $(cpu_ticks "$PID") + $(redis_ticks) )); p1=$(pg_ticks)
   local rps reqs; rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}'); reqs=$(echo "$out" | awk '/requests in/ {print $1}')
   python3 -c "print(f'{float(\"$rps\"):.0f} {($t1-$t0+$p1-$p0)/$(getconf CLK_TCK)*1e6/max(1,$reqs):.1f}')"
 }
@@ -93,6 +99,18 @@ for stage in 1 2; do
   stop
 done
 
+# L1 off: every redirect asks Redis (stage 2's database behind it). One pass over every code fills
+# L2 (HEAD, so no clicks), then the measured run finds each link there.
+start 2 SHORTSTACK_STORAGE_CACHE=redis SHORTSTACK_REDIS_ADDRESS="$REDIS" SHORTSTACK_CACHE_L1_ENTRIES=0 \
+  SHORTSTACK_CACHE_WARM_ON_START=false
+BENCH_LINKS=$BENCH_LINKS BENCH_THREADS=2 wrk -t2 -c64 -d120s -s bench/lua/each_code_once.lua "http://127.0.0.1:$PORT" >"$OUT/l2-fill.log" 2>&1
+L2_KEYS=$(redis-cli -p "${REDIS##*:}" DBSIZE)
+read -r R[l2] R[l2_us] < <(measure "http://127.0.0.1:$PORT" bench/lua/random_redirect.lua "$OUT/l2.log")
+L2_HITS=$(curl -fs "http://127.0.0.1:$ADMIN/metrics" | awk '/^shortstack_cache_l2_hits_total/ {print $2}')
+L2_MISSES=$(curl -fs "http://127.0.0.1:$ADMIN/metrics" | awk '/^shortstack_cache_l2_misses_total/ {print $2}')
+stop
+REDIS_GET=$(redis-benchmark -p "${REDIS##*:}" -t get -n 400000 -c 64 -P 1 -q 2>/dev/null | tee "$OUT/redis-benchmark.log" | awk -F'[: ]+' '/GET/ {print $2; exit}')
+
 # pgbench -S on the same server, for reference (16 clients, 2 threads, scale 10).
 pgbench -i -q -s 10 "$PG_URL" >"$OUT/pgbench-init.log" 2>&1
 PGB=$(pgbench -S -c 16 -j 2 -T "${DURATION%s}" "$PG_URL" 2>&1 | tee "$OUT/pgbench.log" | awk '/tps = / {print $3; exit}')
@@ -104,6 +122,9 @@ cat <<TABLE | tee "$OUT/summary.md"
 | redirects, warm L1, req/s (µs/req) | ${R[warm1]} (${R[warm_us1]}) | ${R[warm2]} (${R[warm_us2]}) |
 | redirects, caches cold (store read each), req/s (µs/req) | ${R[cold1]} (${R[cold_us1]}) | ${R[cold2]} (${R[cold_us2]}) |
 | the same with clicks not recorded | ${R[bare1]} (${R[bare_us1]}) | ${R[bare2]} (${R[bare_us2]}) |
+| redirects, L1 off, each an L2 (Redis) hit, req/s (µs/req incl. Redis) | (no L2) | ${R[l2]} (${R[l2_us]}) |
 | pgbench -S, 16 clients, tps | | ${PGB} |
+| redis-benchmark GET, 64 clients, no pipelining, req/s | | ${REDIS_GET} |
 TABLE
+echo "L2: $L2_KEYS keys after the fill pass; measured run: $L2_HITS hits, $L2_MISSES misses (fill pass included)" | tee -a "$OUT/summary.md"
 echo "raw output: $OUT" >&2

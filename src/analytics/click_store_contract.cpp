@@ -83,6 +83,19 @@ TEST_P(ClickStoreContract, ARoundWithARedeliveredBatchChangesNothingAndNamesIt) 
   EXPECT_EQ(clicks_of(*store, 20), 6);
 }
 
+TEST_P(ClickStoreContract, BatchIdsAreOpaqueText) {
+  // Ids come from other processes: quotes, backslashes, commas and braces are just characters.
+  const std::vector<std::string> odd = {"a\"b", "c\\d", "e,f", "{g}", "NULL", " h "};
+  std::vector<RoundRollups> batches;
+  for (size_t i = 0; i < odd.size(); ++i) batches.push_back(batch(odd[i], {{{22, kHour}, humans(1, 1)}}));
+  ASSERT_TRUE(applied(store->apply(round_of(batches))));
+  EXPECT_EQ(clicks_of(*store, 22), 6);
+  auto again = store->apply(round_of({batch("new", {{{22, kHour}, humans(1, 1)}}), batch("e,f", {{{22, kHour}, humans(1, 1)}})}));
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->applied);
+  EXPECT_EQ(again->seen_before, std::vector<std::string>{"e,f"});
+}
+
 TEST_P(ClickStoreContract, ARoundNamingOneBatchTwiceIsRefused) {
   auto twice = store->apply(round_of({batch("dup", {{{21, kHour}, humans(1, 2)}}), batch("dup", {{{21, kHour}, humans(1, 2)}})}));
   EXPECT_FALSE(twice);

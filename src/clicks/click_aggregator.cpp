@@ -68,16 +68,30 @@ void ClickAggregator::start() {
   thread_ = std::thread([this] {
     name_this_thread("click-aggregate");
     std::unique_lock lock(mu_);
+    bool catching_up = false;
     while (!stop_) {
       lock.unlock();
-      run_once(std::chrono::milliseconds(0));
+      // Catching up, a fetch may wait a moment for a full round: a short fetch returns only what
+      // the server had sent so far, and small rounds each pay a whole commit.
+      const size_t applied = run_once(std::chrono::milliseconds(catching_up ? 20 : 0));
       if (auto st = store_->housekeeping(); !st) log::warn("click_store_housekeeping_failed", {{"error", st.error().message}});
       forget_old_batch_ids();
       ship_archive();
       lock.lock();
+      // Behind (a worker starting on a backlog, or after an outage): take the next round at once.
+      // The interval is for keeping rounds large while the queue keeps up, not for pacing.
+      catching_up = applied > 0 && backlogged();
+      if (catching_up) continue;
       wake_.wait_for(lock, options_.interval, [this] { return stop_; });
     }
   });
+}
+
+// Behind means more than a quarter round waits: at steady load a second brings far fewer batches
+// (one per loop per spool sync), so rounds stay large and commits few.
+bool ClickAggregator::backlogged() {
+  auto pending = queue_->pending(kClickSubject);
+  return pending && *pending >= kMaxBatchesPerRound / 4;
 }
 
 size_t ClickAggregator::run_once(std::chrono::milliseconds wait) {
@@ -113,6 +127,7 @@ size_t ClickAggregator::apply_round(std::vector<Fetched> round) {
     // fills rehashed it a dozen times a round.
     rollups.rollups.reserve(static_cast<size_t>(events / 2));
     for (const Fetched& f : round) rollup_into(f.batch, *options_.classifier, rollups);
+    const auto started = std::chrono::steady_clock::now();
     auto outcome = store_->apply(rollups);
     if (!outcome) {
       log::warn("click_batches_apply_failed", {{"batches", static_cast<int64_t>(round.size())},
@@ -133,6 +148,10 @@ size_t ClickAggregator::apply_round(std::vector<Fetched> round) {
         if (auto st = options_.archive->append(f.batch); !st)
           log::warn("click_archive_append_failed", {{"error", st.error().message}});
     }
+    log::debug("click_round_applied",
+               {{"batches", static_cast<int64_t>(round.size())}, {"events", events},
+                {"link_hours", static_cast<int64_t>(rollups.rollups.size())},
+                {"apply_ms", std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count()}});
     auto& m = metrics::registry();
     m.click_batches_applied.inc(round.size());
     m.click_batches_duplicate.inc(duplicates);

@@ -58,6 +58,7 @@ class ClickAggregator {
   size_t drop_repeated_ids(std::vector<Fetched>& round);
   size_t settle_seen(std::vector<Fetched>& round, const std::vector<std::string>& seen);
   void forget_old_batch_ids();
+  bool backlogged();
   void ship_archive();
 
   std::shared_ptr<queue::Queue> queue_;

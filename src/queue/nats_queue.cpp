@@ -106,7 +106,10 @@ Result<std::vector<Message>> NatsQueue::fetch(std::string_view subject, size_t m
   if (!sub) return sub.error();
   natsMsgList list{};
   jsErrCode jerr = static_cast<jsErrCode>(0);
-  const natsStatus s = natsSubscription_Fetch(&list, *sub, static_cast<int>(max), std::max<int64_t>(1, wait.count()), &jerr);
+  // A pull is a request to the server: one that expires within a millisecond or two can come back
+  // empty while messages wait (a worker starting on a backlog saw seconds of empty rounds).
+  const int64_t expires = std::max<int64_t>(kMinFetchWait.count(), wait.count());
+  const natsStatus s = natsSubscription_Fetch(&list, *sub, static_cast<int>(max), expires, &jerr);
   std::vector<Message> out;
   if (s == NATS_TIMEOUT) return out;
   if (s != NATS_OK) return nats_error("fetch from " + wire_subject(subject) + " failed", s, jerr);

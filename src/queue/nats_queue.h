@@ -29,6 +29,7 @@ struct NatsOptions {
 
 class NatsQueue final : public Queue {
  public:
+  static constexpr std::chrono::milliseconds kMinFetchWait{50};
   // Connects and creates the stream if it does not exist.
   static Result<std::shared_ptr<NatsQueue>> open(NatsOptions options);
   ~NatsQueue() override;
