@@ -12,7 +12,8 @@ BUILD_PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # The real servers the itests start on loopback (scripts/test-*.sh), never as system services.
-SERVER_PKGS=(postgresql-15 redis-server nats-server curl swift swift-proxy swift-account swift-container swift-object pgbackrest pgbouncer)
+SERVER_PKGS=(postgresql-15 redis-server nats-server curl swift swift-proxy swift-account swift-container swift-object pgbackrest pgbouncer
+  patroni etcd-server etcd-client haproxy socat openssl iproute2)
 BENCH_PKGS=(nginx-light wrk sqlite3 curl)
 
 want=("${BUILD_PKGS[@]}" "${SERVER_PKGS[@]}")

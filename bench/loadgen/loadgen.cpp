@@ -1,84 +1,111 @@
-// bench/loadgen: an open-loop HTTP load generator for loopback benchmarks.
+// bench/loadgen: an open-loop HTTP load generator for benchmarks and failure drills.
 //
-// Each of C connections sends its share of a fixed request rate on a fixed schedule. A request's
-// latency runs from when it was *due*, not from when it was sent, so a server that stalls is charged
-// for the requests that queued behind the stall (no coordinated omission, unlike wrk).
+// Each of C connections sends its share of a fixed request rate on a fixed schedule; a request's
+// latency runs from when it was due, not when it was sent (no coordinated omission, unlike wrk).
+// The mix can include link creations and stats reads beside redirects; every creation the server
+// acknowledges (201) is written to --acked, and --verify checks later that each of them still
+// redirects to its URL: how the drills count acknowledged links lost.
 //
-//   loadgen --port P --rate R [--connections C] [--seconds S] [--paths-prefix /b --paths N]
+//   loadgen --host IP --port P --rate R [--connections C] [--seconds S] [--timeout-ms T]
+//           [--codes FILE | --paths-prefix /b --paths N] [--create-share F --acked FILE] [--stats-share F]
+//   loadgen --host IP --port P --verify FILE
 //
-// Prints two lines: a header and the values (req/s done, p50, p99, p99.9, max, errors, longest
-// error window). Loops are bounded by --seconds; traffic goes to 127.0.0.1 only.
+// The API key for creations and stats comes from $LOADGEN_API_KEY (never the command line, which
+// other users can read). Traffic goes only to loopback or the project's zones (10.78.0.0/16), and
+// every run is bounded by --seconds (at most 120).
 #include <boost/asio.hpp>
-#include <algorithm>
-#include <chrono>
+
 #include <cstdio>
-#include <cstring>
+#include <cstdlib>
+#include <fstream>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "http_exchange.h"
+#include "outcomes.h"
+
 namespace asio = boost::asio;
-using asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
+using namespace loadgen;
+
+namespace {
 
 struct Options {
+  std::string host = "127.0.0.1";
   int port = 8080;
   double rate = 1000;
   int connections = 16;
   double seconds = 5;
+  int timeout_ms = 5000;
   std::string prefix = "/b";
   int paths = 1000000;
+  std::string codes_file;
+  double create_share = 0;
+  double stats_share = 0;
+  std::string acked_file;
+  std::string verify_file;
+  std::string api_key;
 };
 
-struct Stats {
-  std::vector<uint32_t> latency_us;
-  uint64_t errors = 0;
-  Clock::time_point first_error{}, last_error{};
-  double longest_error_window = 0;
-  void error(Clock::time_point now) {
-    ++errors;
-    // Errors less than a second apart belong to one window.
-    if (last_error == Clock::time_point{} || now - last_error > std::chrono::seconds(1)) first_error = now;
-    last_error = now;
-    longest_error_window = std::max(longest_error_window, std::chrono::duration<double>(last_error - first_error).count());
-  }
+enum Kind { kRedirect, kCreate, kStats, kKinds };
+constexpr const char* kKindNames[kKinds] = {"redirect", "create", "stats"};
+
+struct Run {
+  const Options& o;
+  std::vector<std::string> codes;
+  Outcomes outcomes[kKinds];
+  std::vector<std::string> acked;  // "code url" per acknowledged creation
+  uint64_t created = 0;
 };
 
-// Reads one response: headers, then Content-Length bytes. Returns the status, or -1 on error.
-asio::awaitable<int> read_response(tcp::socket& s, std::string& buf) {
-  for (;;) {
-    const size_t end = buf.find("\r\n\r\n");
-    if (end != std::string::npos) {
-      size_t length = 0;
-      const char* cl = strcasestr(buf.c_str(), "\r\ncontent-length:");
-      if (cl && static_cast<size_t>(cl - buf.c_str()) < end) length = std::strtoul(cl + 17, nullptr, 10);
-      while (buf.size() < end + 4 + length) {
-        char tmp[16384];
-        auto [ec, n] = co_await s.async_read_some(asio::buffer(tmp), asio::as_tuple(asio::use_awaitable));
-        if (ec) co_return -1;
-        buf.append(tmp, n);
-      }
-      const int status = std::atoi(buf.c_str() + 9);
-      buf.erase(0, end + 4 + length);
-      co_return status;
-    }
-    char tmp[16384];
-    auto [ec, n] = co_await s.async_read_some(asio::buffer(tmp), asio::as_tuple(asio::use_awaitable));
-    if (ec) co_return -1;
-    buf.append(tmp, n);
-  }
+bool allowed_target(const std::string& host) {
+  return host.rfind("127.", 0) == 0 || host.rfind("10.78.", 0) == 0;
 }
 
-asio::awaitable<void> connection(const Options& o, int index, Clock::time_point start, Stats& stats) {
-  auto ex = co_await asio::this_coro::executor;
-  tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(o.port));
+std::string json_field(const std::string& body, const std::string& name) {
+  const std::string key = "\"" + name + "\":\"";
+  const size_t at = body.find(key);
+  if (at == std::string::npos) return {};
+  const size_t end = body.find('"', at + key.size());
+  return end == std::string::npos ? std::string() : body.substr(at + key.size(), end - at - key.size());
+}
+
+std::string request_for(Run& run, Kind kind, std::mt19937& rng, int connection, uint64_t k) {
+  const Options& o = run.o;
+  const std::string host = "Host: " + o.host + "\r\n";
+  auto pick_code = [&] {
+    if (!run.codes.empty()) return run.codes[std::uniform_int_distribution<size_t>(0, run.codes.size() - 1)(rng)];
+    char path[32];
+    std::snprintf(path, sizeof path, "%s%06d", o.prefix.c_str() + 1, std::uniform_int_distribution<int>(0, o.paths - 1)(rng));
+    return std::string(path);
+  };
+  if (kind == kCreate) {
+    const std::string body = "{\"url\":\"https://example.com/loadgen/" + std::to_string(connection) + "/" + std::to_string(k) + "\"}";
+    return "POST /api/v1/links HTTP/1.1\r\n" + host + "Authorization: Bearer " + o.api_key +
+           "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  }
+  if (kind == kStats)
+    return "GET /api/v1/links/" + pick_code() + " HTTP/1.1\r\n" + host + "Authorization: Bearer " + o.api_key + "\r\n\r\n";
+  return "GET /" + pick_code() + " HTTP/1.1\r\n" + host + "\r\n";
+}
+
+bool succeeded(Kind kind, int status) {
+  if (kind == kRedirect) return status >= 300 && status < 400;
+  if (kind == kCreate) return status == 201;
+  return status == 200;
+}
+
+asio::awaitable<void> drive(Run& run, int index, Clock::time_point start) {
+  const Options& o = run.o;
+  Connection conn(co_await asio::this_coro::executor,
+                  tcp::endpoint(asio::ip::make_address(o.host), static_cast<uint16_t>(o.port)),
+                  std::chrono::milliseconds(o.timeout_ms));
   std::mt19937 rng(static_cast<unsigned>(index * 7919 + 1));
-  std::uniform_int_distribution<int> pick(0, o.paths - 1);
+  std::uniform_real_distribution<double> share(0, 1);
   const auto interval = std::chrono::duration<double>(o.connections / o.rate);
   const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
-  tcp::socket s(ex);
-  std::string buf;
-  asio::steady_timer timer(ex);
+  asio::steady_timer timer(co_await asio::this_coro::executor);
   for (uint64_t k = 0;; ++k) {
     const auto due = start + std::chrono::duration_cast<Clock::duration>(interval * (static_cast<double>(k) + index / static_cast<double>(o.connections)));
     if (due >= end) break;
@@ -86,58 +113,119 @@ asio::awaitable<void> connection(const Options& o, int index, Clock::time_point 
       timer.expires_at(due);
       co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     }
-    if (!s.is_open()) {
-      auto [ec] = co_await s.async_connect(ep, asio::as_tuple(asio::use_awaitable));
-      if (ec) {
-        s.close();
-        stats.error(Clock::now());
-        continue;
-      }
-      s.set_option(tcp::no_delay(true));
-      buf.clear();
-    }
-    char path[64];
-    std::snprintf(path, sizeof path, "%s%06d", o.prefix.c_str(), pick(rng));
-    const std::string req = std::string("GET ") + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-    auto [wec, wn] = co_await asio::async_write(s, asio::buffer(req), asio::as_tuple(asio::use_awaitable));
-    const int status = wec ? -1 : co_await read_response(s, buf);
+    const double roll = share(rng);
+    const Kind kind = roll < o.create_share ? kCreate : roll < o.create_share + o.stats_share ? kStats : kRedirect;
+    const Response r = co_await conn.exchange(request_for(run, kind, rng, index, k));
     const auto done = Clock::now();
-    if (status < 200 || status >= 400) {
-      stats.error(done);
-      boost::system::error_code ignored;
-      s.close(ignored);
+    if (!succeeded(kind, r.status)) {
+      run.outcomes[kind].error(done);
       continue;
     }
-    stats.latency_us.push_back(static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(done - due).count()));
+    run.outcomes[kind].ok(due, done);
+    if (kind == kCreate) run.acked.push_back(json_field(r.body, "code") + " " + json_field(r.body, "url"));
   }
 }
 
-int main(int argc, char** argv) {
+std::vector<std::string> read_lines(const std::string& path) {
+  std::vector<std::string> out;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(line);
+  return out;
+}
+
+void report(Run& run, double elapsed) {
+  std::printf("kind | ok/s | ok | errors | p50 ms | p99 ms | p99.9 ms | max ms | longest error window s\n");
+  for (int k = 0; k < kKinds; ++k) {
+    Outcomes& s = run.outcomes[k];
+    if (s.latency_us.empty() && s.errors == 0) continue;
+    std::printf("%s | %.0f | %zu | %llu | %.3f | %.3f | %.3f | %.3f | %.1f\n", kKindNames[k], s.latency_us.size() / elapsed,
+                s.latency_us.size(), static_cast<unsigned long long>(s.errors), s.percentile_ms(0.5), s.percentile_ms(0.99),
+                s.percentile_ms(0.999), s.percentile_ms(1.0), s.longest_error_window);
+  }
+  // One machine-readable line for the drill scripts.
+  std::printf("summary");
+  for (int k = 0; k < kKinds; ++k)
+    std::printf(" %s_ok=%zu %s_errors=%llu %s_window_s=%.1f", kKindNames[k], run.outcomes[k].latency_us.size(), kKindNames[k],
+                static_cast<unsigned long long>(run.outcomes[k].errors), kKindNames[k], run.outcomes[k].longest_error_window);
+  std::printf(" acked=%zu\n", run.acked.size());
+}
+
+int traffic(const Options& o) {
+  Run run{o, {}, {}, {}, 0};
+  if (!o.codes_file.empty()) run.codes = read_lines(o.codes_file);
+  asio::io_context io(1);
+  const auto start = Clock::now() + std::chrono::milliseconds(100);
+  for (int i = 0; i < o.connections; ++i) asio::co_spawn(io, drive(run, i, start), asio::detached);
+  io.run();
+  report(run, std::chrono::duration<double>(Clock::now() - start).count());
+  if (!o.acked_file.empty()) {
+    std::ofstream out(o.acked_file);
+    for (const auto& line : run.acked) out << line << "\n";
+  }
+  return 0;
+}
+
+// Every acknowledged link must still redirect to exactly its URL.
+int verify(const Options& o) {
+  const auto lines = read_lines(o.verify_file);
+  size_t lost = 0;
+  asio::io_context io(1);
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+    Connection conn(co_await asio::this_coro::executor,
+                    tcp::endpoint(asio::ip::make_address(o.host), static_cast<uint16_t>(o.port)),
+                    std::chrono::milliseconds(o.timeout_ms));
+    for (const auto& line : lines) {
+      const std::string code = line.substr(0, line.find(' '));
+      const std::string url = line.substr(line.find(' ') + 1);
+      Response r{};
+      for (int attempt = 0; attempt < 3 && r.status < 0; ++attempt)  // a dropped connection is not a lost link
+        r = co_await conn.exchange("GET /" + code + " HTTP/1.1\r\nHost: " + o.host + "\r\n\r\n");
+      if (r.status < 300 || r.status >= 400 || r.location != url) {
+        ++lost;
+        std::fprintf(stderr, "lost: %s (status %d, location '%s', want '%s')\n", code.c_str(), r.status, r.location.c_str(), url.c_str());
+      }
+    }
+  }, asio::detached);
+  io.run();
+  std::printf("verify checked=%zu lost=%zu\n", lines.size(), lost);
+  return lost == 0 ? 0 : 1;
+}
+
+Options parse(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--port") o.port = std::stoi(v);
+    if (k == "--host") o.host = v;
+    else if (k == "--port") o.port = std::stoi(v);
     else if (k == "--rate") o.rate = std::stod(v);
     else if (k == "--connections") o.connections = std::stoi(v);
-    else if (k == "--seconds") o.seconds = std::min(60.0, std::stod(v));  // bounded by design
+    else if (k == "--seconds") o.seconds = std::min(120.0, std::stod(v));  // bounded by design
+    else if (k == "--timeout-ms") o.timeout_ms = std::stoi(v);
     else if (k == "--paths-prefix") o.prefix = v;
     else if (k == "--paths") o.paths = std::stoi(v);
-    else {
-      std::fprintf(stderr, "unknown option %s\n", k.c_str());
-      return 2;
-    }
+    else if (k == "--codes") o.codes_file = v;
+    else if (k == "--create-share") o.create_share = std::stod(v);
+    else if (k == "--stats-share") o.stats_share = std::stod(v);
+    else if (k == "--acked") o.acked_file = v;
+    else if (k == "--verify") o.verify_file = v;
+    else throw std::invalid_argument("unknown option " + k);
   }
-  asio::io_context io(1);
-  Stats stats;
-  const auto start = Clock::now() + std::chrono::milliseconds(100);
-  for (int i = 0; i < o.connections; ++i) asio::co_spawn(io, connection(o, i, start, stats), asio::detached);
-  io.run();
-  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  auto& l = stats.latency_us;
-  std::sort(l.begin(), l.end());
-  auto pct = [&](double p) { return l.empty() ? 0.0 : l[std::min(l.size() - 1, static_cast<size_t>(p * l.size()))] / 1000.0; };
-  std::printf("req/s | p50 ms | p99 ms | p99.9 ms | max ms | errors | longest error window s\n");
-  std::printf("%.0f | %.3f | %.3f | %.3f | %.3f | %llu | %.1f\n", l.size() / elapsed, pct(0.5), pct(0.99), pct(0.999),
-              l.empty() ? 0.0 : l.back() / 1000.0, static_cast<unsigned long long>(stats.errors), stats.longest_error_window);
-  return 0;
+  if (const char* key = std::getenv("LOADGEN_API_KEY")) o.api_key = key;
+  if (!allowed_target(o.host)) throw std::invalid_argument("only loopback or the project's zones (10.78.x.x)");
+  if ((o.create_share > 0 || o.stats_share > 0) && o.api_key.empty())
+    throw std::invalid_argument("creations and stats need $LOADGEN_API_KEY");
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const Options o = parse(argc, argv);
+    return o.verify_file.empty() ? traffic(o) : verify(o);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "loadgen: %s\n", e.what());
+    return 2;
+  }
 }
