@@ -118,7 +118,7 @@ asio::awaitable<void> drive(Run& run, int index, Clock::time_point start) {
     const Response r = co_await conn.exchange(request_for(run, kind, rng, index, k));
     const auto done = Clock::now();
     if (!succeeded(kind, r.status)) {
-      run.outcomes[kind].error(done);
+      run.outcomes[kind].error(done, r.status);
       continue;
     }
     run.outcomes[kind].ok(due, done);
@@ -143,6 +143,9 @@ void report(Run& run, double elapsed) {
                 s.latency_us.size(), static_cast<unsigned long long>(s.errors), s.percentile_ms(0.5), s.percentile_ms(0.99),
                 s.percentile_ms(0.999), s.percentile_ms(1.0), s.longest_error_window);
   }
+  for (int k = 0; k < kKinds; ++k)
+    for (const auto& [status, n] : run.outcomes[k].error_statuses)
+      std::printf("%s errors with status %d: %llu\n", kKindNames[k], status, static_cast<unsigned long long>(n));
   // One machine-readable line for the drill scripts.
   std::printf("summary");
   for (int k = 0; k < kKinds; ++k)

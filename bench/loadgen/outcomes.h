@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <vector>
 
 namespace loadgen {
@@ -15,14 +16,16 @@ using Clock = std::chrono::steady_clock;
 struct Outcomes {
   std::vector<uint32_t> latency_us;
   uint64_t errors = 0;
+  std::map<int, uint64_t> error_statuses;  // -1: no answer (refused, reset, deadline)
   Clock::time_point first_error{}, last_error{};
   double longest_error_window = 0;
 
   void ok(Clock::time_point due, Clock::time_point done) {
     latency_us.push_back(static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(done - due).count()));
   }
-  void error(Clock::time_point now) {
+  void error(Clock::time_point now, int status) {
     ++errors;
+    ++error_statuses[status];
     if (last_error == Clock::time_point{} || now - last_error > std::chrono::seconds(1)) first_error = now;
     last_error = now;
     // A lone error is a window of its own, as long as one request.
