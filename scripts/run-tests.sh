@@ -119,12 +119,13 @@ fi
 # Failure drills: scripts that run a scenario end to end against real servers and end with PASS or
 # FAIL; each counts as one test. They use the release binary.
 run_drills() {
-  cmake --build "${BUILD:-build}" --target shortstack >/dev/null || { failed=$((failed + 1)); return; }
+  cmake --build "${BUILD:-build}" --target shortstack loadgen >/dev/null || { failed=$((failed + 1)); return; }
   for drill in drills/*.sh; do
     local name; name=$(basename "$drill" .sh)
     note "drill: $name"
-    if BIN="$PWD/${BUILD:-build}/shortstack" "$drill" "$servers/drill-$name" >"$results/drill-$name.log" 2>&1; then
-      grep '^\[' "$results/drill-$name.log" | tail -n 4
+    if BIN="$PWD/${BUILD:-build}/shortstack" LOADGEN="$PWD/${BUILD:-build}/loadgen" \
+         "$drill" "$servers/drill-$name" >"$results/drill-$name.log" 2>&1; then
+      grep '^\[' "$results/drill-$name.log" | grep -v '^\[[a-z0-9-]*\]   ' | tail -n 8
       passed=$((passed + 1))
     else
       tail -n 40 "$results/drill-$name.log"

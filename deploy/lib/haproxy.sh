@@ -23,9 +23,13 @@ global
 
 defaults
   mode http
-  timeout connect 1s
+  # Short enough that an instance in a zone that just vanished costs a request half a second (a
+  # connect that is not answered), not the client's patience; an answer takes at most
+  # postgres.timeout_ms (3 s) plus margin, so 5 s of server silence means it is gone.
+  timeout connect 500ms
+  timeout check 500ms
   timeout client 30s
-  timeout server 10s
+  timeout server 5s
   timeout http-keep-alive 10s
   option http-keep-alive
   # A request that never reached an instance (refused, reset before any answer) is sent to another:
