@@ -2,7 +2,9 @@
 # Stage 4 failure drills, each under steady load from bench/loadgen in the client zone:
 #   app-kill         kill -9 one serve instance                       (drill 1)
 #   zone-b-cut       take zone b off the network, then back           (drill 2)
+#   zone-a-cut       the same for zone a (where the primaries start)  (drill 3)
 #   pg-primary-kill  kill -9 the PostgreSQL primary (Patroni + postgres) (drill 4)
+#   redis-primary-kill  kill -9 the Redis primary                     (drill 5)
 #   rolling-deploy   drain each instance through the HAProxy Runtime API, stop it, start the new
 #                    binary, put it back; one instance at a time       (drill 6)
 #   worker-kill      kill -9 a worker, start it again                 (drill 7)
@@ -16,7 +18,7 @@
 # the instances recorded during the drill must reach the analytics database exactly once.
 #
 # Usage: drills/stage4.sh DIR [DRILL...]   (default: the fast subset app-kill, pg-primary-kill and
-# rolling-deploy, which `make test` runs; FULL_DRILLS=1 runs all five; needs root)
+# rolling-deploy, which `make test` runs; FULL_DRILLS=1 (`make drills`) runs all seven; needs root)
 # Brings stage 4 up under DIR/stage and always takes it down. Exit 0 = every target met.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +27,8 @@ DIR=$(realpath -m "${1:?"usage: $0 DIR [DRILL...]"}"); shift
 DRILLS=("$@")
 if [ ${#DRILLS[@]} -eq 0 ]; then
   DRILLS=(app-kill pg-primary-kill rolling-deploy)
-  [ "${FULL_DRILLS:-0}" = 1 ] && DRILLS=(app-kill zone-b-cut pg-primary-kill rolling-deploy worker-kill)
+  [ "${FULL_DRILLS:-0}" = 1 ] &&
+    DRILLS=(app-kill zone-b-cut zone-a-cut pg-primary-kill redis-primary-kill rolling-deploy worker-kill)
 fi
 BIN=${BIN:-$ROOT/build/shortstack}
 LOADGEN=${LOADGEN:-$ROOT/build/loadgen}
@@ -106,19 +109,40 @@ fault_rolling_deploy() {
 }
 heal_rolling_deploy() { :; }
 
-fault_zone_b_cut() {
-  deploy/zones.sh cut b
+cut_zone() { # cut_zone ZONE: off the network for 8 s
+  local z=$1 pg redis
+  pg=$(pg_leader | cut -d' ' -f2); redis=$(redis_primary_zone || echo "?")
+  deploy/zones.sh cut "$z"
   sleep 8
-  deploy/zones.sh heal b
-  echo "zone b off the network for 8 s (serve b1 b2, worker bw, a PostgreSQL node)"
+  deploy/zones.sh heal "$z"
+  echo "zone $z off the network for 8 s (serve ${z}1 ${z}2, worker ${z}w, a PostgreSQL node, a Redis node and sentinel; the PostgreSQL primary was in zone $pg, the Redis primary in zone $redis)"
 }
-heal_zone_b_cut() {
-  local n
-  for n in b1 b2; do
+heal_zone() { # heal_zone ZONE: wait until it is back in service everywhere
+  local z=$1 n
+  for n in ${z}1 ${z}2; do
     wait_until 30 bash -c "echo 'show stat' | socat stdio unix-connect:$W/haproxy.sock | grep -q '^app,$n,.*,UP,'" ||
       say "warning: $n not back in rotation"
   done
   wait_until 120 pg_has_sync_standby || say "warning: no synchronous standby after the heal"
+  wait_until 60 sentinels_ready || say "warning: Redis sentinels did not see the replica again"
+}
+fault_zone_b_cut() { cut_zone b; }
+heal_zone_b_cut() { heal_zone b; }
+fault_zone_a_cut() { cut_zone a; }
+heal_zone_a_cut() { heal_zone a; }
+
+fault_redis_primary_kill() {
+  local z; z=$(redis_primary_zone)
+  kill -9 "$(cat "$W/redis-$z/redis.pid")"
+  echo "$z" >"$DIR/killed-redis"
+  echo "killed the Redis primary (zone $z) with -9"
+}
+heal_redis_primary_kill() {
+  local z; z=$(cat "$DIR/killed-redis")
+  rm -f "$W/redis-$z/redis.pid"
+  # Back as it was configured; the sentinels turn it into a replica of the new primary.
+  start_redis_node "$z" || true
+  wait_until 60 sentinels_ready || say "warning: the old Redis primary did not come back as a replica"
 }
 
 fault_worker_kill() {
@@ -210,7 +234,7 @@ check() {
   local name=$1 s=$2 lost=$3 ok=1
   [ "$lost" = 0 ] || { say "$name: FAIL: $lost acknowledged creations lost"; ok=0; }
   # Losing a zone may fail redirects for a moment (at most 5 s, checked below); nothing else may.
-  [ "$name" = zone-b-cut ] || [ "$(field "$s" redirect_errors)" = 0 ] ||
+  [[ $name == zone-*-cut ]] || [ "$(field "$s" redirect_errors)" = 0 ] ||
     { say "$name: FAIL: redirects of existing links failed"; ok=0; }
   if [ "$name" = rolling-deploy ]; then
     for k in create stats; do
@@ -220,7 +244,7 @@ check() {
   if [ -n "$(field "$s" clicks_recorded)" ] && [ "$(field "$s" clicks_recorded)" != "$(field "$s" clicks_stored)" ]; then
     say "$name: FAIL: clicks recorded and stored differ"; ok=0
   fi
-  if [ "$name" = zone-b-cut ]; then
+  if [ "$name" = zone-b-cut ] || [ "$name" = zone-a-cut ]; then
     python3 -c "import sys; sys.exit(0 if float('$(field "$s" redirect_window_s)') <= 5 else 1)" ||
       { say "$name: FAIL: redirects failed for more than 5 s"; ok=0; }
   fi

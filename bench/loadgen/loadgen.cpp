@@ -2,6 +2,7 @@
 //
 // Each of C connections sends its share of a fixed request rate on a fixed schedule; a request's
 // latency runs from when it was due, not when it was sent (no coordinated omission, unlike wrk).
+// Creations and stats reads, when asked for, run on connections of their own.
 // The mix can include link creations and stats reads beside redirects; every creation the server
 // acknowledges (201) is written to --acked, and --verify checks later that each of them still
 // redirects to its URL: how the drills count acknowledged links lost.
@@ -96,25 +97,34 @@ bool succeeded(Kind kind, int status) {
   return status == 200;
 }
 
-asio::awaitable<void> drive(Run& run, int index, Clock::time_point start) {
+// One connection's traffic: `rate` requests per second of the kinds `api_share` picks between.
+struct Lane {
+  int index;        // among all connections
+  int peers;        // connections sharing this lane's kinds (their requests interleave)
+  double rate;      // requests per second for this connection
+  bool api;         // creations and stats reads; else redirects only
+};
+
+asio::awaitable<void> drive(Run& run, Lane lane, Clock::time_point start) {
   const Options& o = run.o;
+  const int index = lane.index;
   Connection conn(co_await asio::this_coro::executor,
                   tcp::endpoint(asio::ip::make_address(o.host), static_cast<uint16_t>(o.port)),
                   std::chrono::milliseconds(o.timeout_ms));
   std::mt19937 rng(static_cast<unsigned>(index * 7919 + 1));
   std::uniform_real_distribution<double> share(0, 1);
-  const auto interval = std::chrono::duration<double>(o.connections / o.rate);
+  const double api_share = o.create_share + o.stats_share;
+  const auto interval = std::chrono::duration<double>(1.0 / lane.rate);
   const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
   asio::steady_timer timer(co_await asio::this_coro::executor);
   for (uint64_t k = 0;; ++k) {
-    const auto due = start + std::chrono::duration_cast<Clock::duration>(interval * (static_cast<double>(k) + index / static_cast<double>(o.connections)));
+    const auto due = start + std::chrono::duration_cast<Clock::duration>(interval * (static_cast<double>(k) + (index % lane.peers) / static_cast<double>(lane.peers)));
     if (due >= end) break;
     if (Clock::now() < due) {
       timer.expires_at(due);
       co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     }
-    const double roll = share(rng);
-    const Kind kind = roll < o.create_share ? kCreate : roll < o.create_share + o.stats_share ? kStats : kRedirect;
+    const Kind kind = !lane.api ? kRedirect : share(rng) * api_share < o.create_share ? kCreate : kStats;
     const Response r = co_await conn.exchange(request_for(run, kind, rng, index, k));
     const auto done = Clock::now();
     if (!succeeded(kind, r.status)) {
@@ -159,7 +169,17 @@ int traffic(const Options& o) {
   if (!o.codes_file.empty()) run.codes = read_lines(o.codes_file);
   asio::io_context io(1);
   const auto start = Clock::now() + std::chrono::milliseconds(100);
-  for (int i = 0; i < o.connections; ++i) asio::co_spawn(io, drive(run, i, start), asio::detached);
+  // API requests get connections of their own (a quarter more): a client population does not make
+  // a redirect wait behind someone else's slow creation, so neither does the load generator.
+  const double api_share = o.create_share + o.stats_share;
+  const int api_connections = api_share > 0 ? std::max(2, o.connections / 4) : 0;
+  const int redirect_connections = api_share >= 1 ? 0 : o.connections;
+  for (int i = 0; i < redirect_connections; ++i)
+    asio::co_spawn(io, drive(run, Lane{i, redirect_connections, o.rate * (1 - api_share) / redirect_connections, false}, start),
+                   asio::detached);
+  for (int i = 0; i < api_connections; ++i)
+    asio::co_spawn(io, drive(run, Lane{redirect_connections + i, api_connections, o.rate * api_share / api_connections, true}, start),
+                   asio::detached);
   io.run();
   report(run, std::chrono::duration<double>(Clock::now() - start).count());
   if (!o.acked_file.empty()) {

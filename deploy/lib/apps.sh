@@ -10,7 +10,7 @@ app_zone() { echo "${1:0:1}"; }
 
 app_env() {
   echo SHORTSTACK_POSTGRES_URL="$(pg_app_url)"
-  echo SHORTSTACK_REDIS_ADDRESS="$(zone_addr a):$REDIS_PORT"
+  echo SHORTSTACK_REDIS_SENTINELS="$(redis_sentinels)"
   echo SHORTSTACK_REDIS_PASSWORD="$(secret "$W/secrets/redis")"
   echo SHORTSTACK_NATS_URL="nats://$(zone_addr c):$NATS_PORT"
   echo SHORTSTACK_CLICKS_VISITOR_SECRET="$(secret "$W/secrets/visitor")"

@@ -36,7 +36,7 @@ defaults
   # this is what hides an instance's sudden death from clients, for every method.
   retries 2
   option redispatch 1
-  retry-on conn-failure empty-response
+  retry-on conn-failure empty-response response-timeout
 
 frontend https
   bind $lb:443 ssl crt $W/tls/lb.pem alpn http/1.1
@@ -53,6 +53,12 @@ frontend stats
 
 backend app
   balance leastconn
+  # A redirect is answered in microseconds, or within the store's deadline on a cache miss: after
+  # 2 s of silence its instance is gone (a zone cut leaves no RST), so ask another. Requests that
+  # change something are never replayed once sent (a creation could be made twice); they are only
+  # retried when the connection itself failed, which the connection-level retries above do.
+  http-request set-timeout server 2s if { method GET HEAD } !{ path_beg /api/ }
+  http-request disable-l7-retry unless { method GET HEAD }
   option httpchk GET /readyz
   http-check expect status 200
   default-server inter 500ms fastinter 250ms fall 2 rise 2

@@ -76,6 +76,11 @@ std::shared_ptr<store::redis::RedisPool> open_redis(const config::Config& c) {
   o.host = hp->host;
   o.port = hp->port;
   o.password = c.redis.password;
+  for (const auto& s : c.redis.sentinels) {
+    const auto sentinel = config::parse_host_port(s);
+    o.sentinels.emplace_back(sentinel->host, sentinel->port);
+  }
+  o.master_name = c.redis.master_name;
   o.size = static_cast<size_t>(c.redis.pool_size);
   o.timeout = std::chrono::milliseconds(c.redis.timeout_ms);
   return std::make_shared<store::redis::RedisPool>(o);

@@ -156,6 +156,8 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"nats.subject_prefix", string_setting(FIELD(nats.subject_prefix))},
       {"nats.ack_wait_ms", int_setting(FIELD(nats.ack_wait_ms))},
       {"redis.password", string_setting(FIELD(redis.password))},
+      {"redis.sentinels", list_setting(FIELD(redis.sentinels))},
+      {"redis.master_name", string_setting(FIELD(redis.master_name))},
       {"redis.pool_size", int_setting(FIELD(redis.pool_size))},
       {"redis.timeout_ms", int_setting(FIELD(redis.timeout_ms))},
       {"postgres.pool_size", int_setting(FIELD(postgres.pool_size))},
@@ -401,6 +403,10 @@ std::vector<std::string> validate(const Config& c) {
                 "clicks; use 'postgres'");
   if (!parse_host_port(c.redis.address)) e.push_back("'redis.address' must be HOST:PORT, got '" + c.redis.address + "'");
   positive("redis.pool_size", c.redis.pool_size, 1);
+  for (const auto& s : c.redis.sentinels)
+    if (!parse_host_port(s)) e.push_back("'redis.sentinels' entries must be HOST:PORT, got '" + s + "'");
+  if (!c.redis.sentinels.empty() && c.redis.master_name.empty())
+    e.push_back("'redis.master_name' is required with 'redis.sentinels'");
   positive("nats.ack_wait_ms", c.nats.ack_wait_ms, 100);
   // Workers apply what the queue carries to the analytics store; a store in one instance's own
   // file cannot be reached by them.

@@ -54,6 +54,10 @@ struct Config {
   // Redis, when the sessions, rate limiter, cache or leaderboard are "redis".
   struct Redis {
     std::string address = "127.0.0.1:6379";
+    // With Sentinel (stage 4 on): HOST:PORT of each sentinel; the primary's address is asked of them
+    // on every (re)connect, so a failover is followed without a restart. Empty: `address` is used.
+    std::vector<std::string> sentinels;
+    std::string master_name = "shortstack";
     std::string password;  // never logged
     int64_t pool_size = 16;
     int64_t timeout_ms = 200;  // connect and each command; an outage then costs each caller this once per second

@@ -9,15 +9,56 @@ timeval to_timeval(std::chrono::milliseconds ms) {
 
 Error unavailable(std::string why) { return make_error(503, "redis_unavailable", "Redis is unavailable: " + why); }
 
+bool is_primary(redisContext* c) {
+  auto* r = static_cast<redisReply*>(redisCommand(c, "ROLE"));
+  const bool primary = r && r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+                       r->element[0]->type == REDIS_REPLY_STRING && std::string_view(r->element[0]->str) == "master";
+  if (r) freeReplyObject(r);
+  return primary;
+}
+
 }  // namespace
 
 RedisPool::~RedisPool() {
   for (redisContext* c : idle_) redisFree(c);
 }
 
-redisContext* RedisPool::connect() {
+std::optional<std::pair<std::string, int>> RedisPool::primary_from_sentinels() {
   const timeval tv = to_timeval(options_.timeout);
-  redisContext* c = redisConnectWithTimeout(options_.host.c_str(), options_.port, tv);
+  for (const auto& [host, port] : options_.sentinels) {
+    redisContext* s = redisConnectWithTimeout(host.c_str(), port, tv);
+    if (!s || s->err) {
+      if (s) redisFree(s);
+      continue;
+    }
+    redisSetTimeout(s, tv);
+    auto* r = static_cast<redisReply*>(redisCommand(s, "SENTINEL get-master-addr-by-name %s", options_.master_name.c_str()));
+    std::optional<std::pair<std::string, int>> found;
+    if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2)
+      found.emplace(std::string(r->element[0]->str, r->element[0]->len), std::atoi(r->element[1]->str));
+    if (r) freeReplyObject(r);
+    redisFree(s);
+    if (found) return found;
+  }
+  return std::nullopt;
+}
+
+redisContext* RedisPool::connect() {
+  if (options_.sentinels.empty()) return connect_to(options_.host, options_.port);
+  auto primary = primary_from_sentinels();
+  if (!primary) return nullptr;
+  redisContext* c = connect_to(primary->first, primary->second);
+  // Mid-failover a sentinel may still name the old primary: only a primary will do.
+  if (c && !is_primary(c)) {
+    redisFree(c);
+    return nullptr;
+  }
+  return c;
+}
+
+redisContext* RedisPool::connect_to(const std::string& host, int port) {
+  const timeval tv = to_timeval(options_.timeout);
+  redisContext* c = redisConnectWithTimeout(host.c_str(), port, tv);
   if (!c || c->err) {
     if (c) redisFree(c);
     return nullptr;
@@ -95,8 +136,11 @@ Result<Reply> RedisPool::command(const std::vector<std::string>& args) {
     release(*conn, false);
     return unavailable(why);
   }
-  release(*conn, true);
   Reply reply(raw);
+  // A primary demoted under us answers READONLY: this connection now leads to a replica.
+  const bool demoted = reply.type() == REDIS_REPLY_ERROR && reply.str().rfind("READONLY", 0) == 0;
+  release(*conn, !demoted);
+  if (demoted) return unavailable("the primary was demoted (failover)");
   if (reply.type() == REDIS_REPLY_ERROR) {
     const std::string message = reply.str();
     if (message.rfind("NOSCRIPT", 0) == 0) return make_error(500, "noscript", message);

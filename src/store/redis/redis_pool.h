@@ -3,7 +3,9 @@
 // timeout. Event loops never call it (an L1 miss is already off the loop). When Redis cannot be
 // reached, every command fails fast (503 redis_unavailable) for `retry_after` before the next
 // connection attempt, so an outage costs callers nothing but the error; the first command after
-// that window reconnects, which is how the service recovers by itself.
+// that window reconnects, which is how the service recovers by itself. With Sentinel, each connect
+// asks the sentinels for the current primary and checks its ROLE, and a READONLY answer (a primary
+// demoted under us) drops the connection: that is how a failover is followed.
 #include <hiredis/hiredis.h>
 
 #include <chrono>
@@ -11,6 +13,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +26,9 @@ struct RedisOptions {
   std::string host = "127.0.0.1";
   int port = 6379;
   std::string password;  // AUTH on connect when set; never logged
+  // When set, the primary is whatever these sentinels name for `master_name`, asked on each connect.
+  std::vector<std::pair<std::string, int>> sentinels;
+  std::string master_name;
   size_t size = 16;
   std::chrono::milliseconds timeout{200};  // connect, each command, and the wait for a connection
   std::chrono::milliseconds retry_after{1000};
@@ -57,6 +63,9 @@ class RedisPool {
   Result<redisContext*> acquire();
   void release(redisContext* c, bool healthy);
   redisContext* connect();
+  redisContext* connect_to(const std::string& host, int port);
+  // The primary's address from the first sentinel that knows it.
+  std::optional<std::pair<std::string, int>> primary_from_sentinels();
 
   RedisOptions options_;
   std::mutex mu_;
