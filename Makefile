@@ -32,8 +32,9 @@ test-asan: deps
 fuzz: deps
 	@scripts/run-tests.sh fuzz
 
+# Every failure drill, the slow ones included (make test runs the fast subset).
 drills: deps
-	@scripts/run-tests.sh drills
+	@FULL_DRILLS=1 scripts/run-tests.sh drills
 
 bench: build
 	@scripts/install-deps.sh --bench

@@ -43,6 +43,7 @@ rm -rf "$DIR"; mkdir -p "$DIR"; chmod 755 "$DIR"
 . deploy/lib/shared_tier.sh
 . deploy/lib/apps.sh
 . deploy/lib/haproxy.sh
+. deploy/lib/monitoring.sh
 
 say() { printf '[stage4] %s\n' "$*"; }
 trap 'deploy/stage down --workdir "$W" >"$DIR/down.log" 2>&1 || true' EXIT
@@ -71,6 +72,16 @@ cut -d' ' -f1 "$DIR/seed.acked" >"$DIR/codes"
 loadgen --verify "$DIR/seed.acked" >/dev/null
 loadgen --rate 400 --connections 8 --seconds 3 --codes "$DIR/codes" >/dev/null
 say "stage 4 up; $(wc -l <"$DIR/codes") links seeded"
+
+# The databases take connections from the app zones only: the client zone must be refused.
+if in_zone cl timeout 5 "$PGBIN/psql" "postgresql://shortstack:$(secret "$W/secrets/pg-shortstack")@$(zone_addr a):$PG_PORT/shortstack?connect_timeout=2" \
+     -c 'SELECT 1' >"$DIR/client-psql.log" 2>&1; then
+  say "FAIL: PostgreSQL accepted a connection from the client zone"; exit 1
+fi
+grep -q "no pg_hba.conf entry" "$DIR/client-psql.log" && say "PostgreSQL refuses the client zone (no pg_hba.conf entry): OK"
+# Prometheus scrapes every part: 4 instances, 2 workers, HAProxy, 2 Patroni nodes.
+wait_until 20 test "$(prometheus_targets_up)" = 9 && say "Prometheus: all 9 scrape targets up" ||
+  say "warning: Prometheus sees $(prometheus_targets_up) of 9 targets up"
 
 # --- faults -----------------------------------------------------------------------------------
 fault_app_kill() {

@@ -1,0 +1,38 @@
+# Prometheus in zone c, scraping every instance's and worker's admin /metrics, HAProxy's exporter and
+# the Patroni nodes, every 2 s. Sourced.
+PROMETHEUS_PORT=9090
+
+prometheus_config() {
+  local targets=() n z
+  for n in $APP_INSTANCES; do targets+=("\"$(zone_addr "$(app_zone "$n")"):$(app_admin_port "$n")\""); done
+  {
+    echo "global: {scrape_interval: 2s, evaluation_interval: 2s}"
+    echo "scrape_configs:"
+    echo "  - job_name: serve"
+    echo "    static_configs: [{targets: [$(IFS=,; echo "${targets[*]}")]}]"
+    echo "  - job_name: worker"
+    echo "    static_configs: [{targets: [\"$(zone_addr a):9181\", \"$(zone_addr b):9181\"]}]"
+    echo "  - job_name: haproxy"
+    echo "    static_configs: [{targets: [\"$(zone_addr lb):8404\"]}]"
+    echo "  - job_name: patroni"
+    echo "    static_configs: [{targets: [\"$(zone_addr a):$PATRONI_REST_PORT\", \"$(zone_addr b):$PATRONI_REST_PORT\"]}]"
+  } >"$W/prometheus.yml"
+}
+
+start_prometheus() {
+  alive "$W/prometheus.pid" && return 0
+  mkdir -p "$W/prometheus"
+  prometheus_config
+  nohup ip netns exec ss-c prometheus --config.file="$W/prometheus.yml" --storage.tsdb.path="$W/prometheus" \
+    --storage.tsdb.retention.time=1d --web.listen-address="$(zone_addr c):$PROMETHEUS_PORT" >"$W/prometheus.log" 2>&1 &
+  echo $! >"$W/prometheus.pid"
+  wait_until 20 in_zone c curl -fs "http://$(zone_addr c):$PROMETHEUS_PORT/-/ready"
+}
+
+stop_prometheus() { stop_pidfile "$W/prometheus.pid" 10; }
+
+# How many scrape targets Prometheus sees up (the drills check all are).
+prometheus_targets_up() {
+  in_zone c curl -s "http://$(zone_addr c):$PROMETHEUS_PORT/api/v1/query?query=sum(up)" |
+    python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(int(float(r[0]["value"][1])) if r else 0)'
+}
