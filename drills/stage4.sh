@@ -236,10 +236,15 @@ run_drill() {
   say "$name: $what"
   grep -v '^summary' "$DIR/$name.load" | sed 's/^/[stage4]   /'
   say "$name: acknowledged creations checked afterwards: $(wc -l <"$DIR/$name.acked"), lost: ${lost:-?}"
+  say "$name: recovered (last error after the fault): reads $(recovery "$summary" redirect) s, writes $(recovery "$summary" create) s"
   echo "$name $summary lost=${lost:-?}" >>"$DIR/results.txt"
   check "$name" "$summary" "${lost:-1}"
 }
 
+# Seconds from the fault to a kind's last error; 0 when it never failed after the fault.
+recovery() {
+  python3 -c "print(f'{max(0.0, float(\"$(field "$1" "$2_last_error_s")\") - $FAULT_AT):.1f}')"
+}
 field() { sed -n "s/.*\b$2=\([0-9.]*\).*/\1/p" <<<"$1"; }
 check() {
   local name=$1 s=$2 lost=$3 ok=1

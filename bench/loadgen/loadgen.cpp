@@ -144,14 +144,20 @@ std::vector<std::string> read_lines(const std::string& path) {
   return out;
 }
 
-void report(Run& run, double elapsed) {
-  std::printf("kind | ok/s | ok | errors | p50 ms | p99 ms | p99.9 ms | max ms | longest error window s\n");
+// Seconds from the start of the run to a kind's last error (0: none): a drill subtracts the moment
+// of its fault to get that kind's recovery time.
+double last_error_at(const Outcomes& s, Clock::time_point start) {
+  return s.errors == 0 ? 0.0 : std::chrono::duration<double>(s.last_error - start).count();
+}
+
+void report(Run& run, double elapsed, Clock::time_point start) {
+  std::printf("kind | ok/s | ok | errors | p50 ms | p99 ms | p99.9 ms | max ms | longest error window s | last error at s\n");
   for (int k = 0; k < kKinds; ++k) {
     Outcomes& s = run.outcomes[k];
     if (s.latency_us.empty() && s.errors == 0) continue;
-    std::printf("%s | %.0f | %zu | %llu | %.3f | %.3f | %.3f | %.3f | %.1f\n", kKindNames[k], s.latency_us.size() / elapsed,
+    std::printf("%s | %.0f | %zu | %llu | %.3f | %.3f | %.3f | %.3f | %.1f | %.1f\n", kKindNames[k], s.latency_us.size() / elapsed,
                 s.latency_us.size(), static_cast<unsigned long long>(s.errors), s.percentile_ms(0.5), s.percentile_ms(0.99),
-                s.percentile_ms(0.999), s.percentile_ms(1.0), s.longest_error_window);
+                s.percentile_ms(0.999), s.percentile_ms(1.0), s.longest_error_window, last_error_at(s, start));
   }
   for (int k = 0; k < kKinds; ++k)
     for (const auto& [status, n] : run.outcomes[k].error_statuses)
@@ -159,8 +165,9 @@ void report(Run& run, double elapsed) {
   // One machine-readable line for the drill scripts.
   std::printf("summary");
   for (int k = 0; k < kKinds; ++k)
-    std::printf(" %s_ok=%zu %s_errors=%llu %s_window_s=%.1f", kKindNames[k], run.outcomes[k].latency_us.size(), kKindNames[k],
-                static_cast<unsigned long long>(run.outcomes[k].errors), kKindNames[k], run.outcomes[k].longest_error_window);
+    std::printf(" %s_ok=%zu %s_errors=%llu %s_window_s=%.1f %s_last_error_s=%.1f", kKindNames[k], run.outcomes[k].latency_us.size(),
+                kKindNames[k], static_cast<unsigned long long>(run.outcomes[k].errors), kKindNames[k],
+                run.outcomes[k].longest_error_window, kKindNames[k], last_error_at(run.outcomes[k], start));
   std::printf(" acked=%zu\n", run.acked.size());
 }
 
@@ -181,7 +188,7 @@ int traffic(const Options& o) {
     asio::co_spawn(io, drive(run, Lane{redirect_connections + i, api_connections, o.rate * api_share / api_connections, true}, start),
                    asio::detached);
   io.run();
-  report(run, std::chrono::duration<double>(Clock::now() - start).count());
+  report(run, std::chrono::duration<double>(Clock::now() - start).count(), start);
   if (!o.acked_file.empty()) {
     std::ofstream out(o.acked_file);
     for (const auto& line : run.acked) out << line << "\n";
