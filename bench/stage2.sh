@@ -15,23 +15,7 @@ DURATION=${DURATION:-5s}
 BENCH_LINKS=${BENCH_LINKS:-100000}
 OUT=$PWD/bench/out/stage2-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT"; chmod 755 "$OUT"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  scripts/test-postgres.sh "$OUT/pg" stop >/dev/null 2>&1 || true
-  scripts/test-redis.sh "$OUT/redis" stop >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_ready() { for _ in $(seq 1 400); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.05; done; return 1; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# PostgreSQL's own CPU: the postmaster and every backend it forked (stage 2 pays it, stage 1 not).
-pg_ticks() {
-  local pm; pm=$(head -1 "$OUT/pg/data/postmaster.pid")
-  local t=0 p
-  for p in $pm $(pgrep -P "$pm"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
-  echo $t
-}
+. bench/lib.sh
 NO_LIMITS=(SHORTSTACK_LIMITS_CREATE_PER_SECOND_PER_USER=1000000 SHORTSTACK_LIMITS_CREATE_BURST_PER_USER=1000000
            SHORTSTACK_LIMITS_CREATE_PER_SECOND_PER_IP=1000000 SHORTSTACK_LIMITS_CREATE_BURST_PER_IP=1000000
            SHORTSTACK_LIMITS_CREATE_PER_SECOND_PER_KEY=1000000 SHORTSTACK_LIMITS_CREATE_BURST_PER_KEY=1000000

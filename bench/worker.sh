@@ -14,22 +14,7 @@ BENCH_LINKS=${BENCH_LINKS:-100000}
 HOT=${HOT:-0}
 OUT=$PWD/bench/out/worker-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT"; chmod 755 "$OUT"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  scripts/test-postgres.sh "$OUT/pg" stop >/dev/null 2>&1 || true
-  scripts/test-nats.sh "$OUT/nats" stop >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_ready() { for _ in $(seq 1 400); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.05; done; return 1; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-pg_ticks() {
-  local pm; pm=$(head -1 "$OUT/pg/data/postmaster.pid")
-  local t=0 p
-  for p in $pm $(pgrep -P "$pm"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
-  echo $t
-}
+. bench/lib.sh
 metric() { curl -fs "http://127.0.0.1:$1/metrics" | awk -v n="$2" '$1 == n {print $2}'; }
 
 PG_URL=$(DURABLE=1 scripts/test-postgres.sh "$OUT/pg" start)
