@@ -14,7 +14,8 @@ chmod 755 "$servers"  # PostgreSQL runs as its own user and must reach its direc
 # The throwaway servers the itests run against are stopped however this script ends.
 trap 'scripts/test-postgres.sh "$servers/postgres" stop >/dev/null 2>&1; scripts/test-redis.sh "$servers/redis" stop >/dev/null 2>&1
       scripts/test-nats.sh "$servers/nats" stop >/dev/null 2>&1; scripts/test-s3.sh "$servers/s3" stop >/dev/null 2>&1
-      scripts/test-pgbouncer.sh "$servers/pgbouncer" stop >/dev/null 2>&1; rm -rf "$results" "$servers"' EXIT
+      scripts/test-pgbouncer.sh "$servers/pgbouncer" stop >/dev/null 2>&1
+      scripts/test-redis-sentinel.sh "$servers/redis-sentinel" stop >/dev/null 2>&1; rm -rf "$results" "$servers"' EXIT
 passed=0
 failed=0
 
@@ -102,6 +103,12 @@ if [[ " ${stages[*]} " == *" release "* || " ${stages[*]} " == *" asan "* ]]; th
   # The outage itests stop and restart it through this command.
   export SHORTSTACK_TEST_REDIS SHORTSTACK_TEST_REDIS_CTL="$PWD/scripts/test-redis.sh $servers/redis"
   echo "$SHORTSTACK_TEST_REDIS"
+  note "servers: Redis with Sentinel (the failover itest kills its primary)"
+  if ! SHORTSTACK_TEST_REDIS_SENTINEL=$(scripts/test-redis-sentinel.sh "$servers/redis-sentinel" start); then
+    echo "cannot start the test Redis with Sentinel"; exit 1
+  fi
+  export SHORTSTACK_TEST_REDIS_SENTINEL SHORTSTACK_TEST_REDIS_SENTINEL_CTL="$PWD/scripts/test-redis-sentinel.sh $servers/redis-sentinel"
+  echo "$SHORTSTACK_TEST_REDIS_SENTINEL"
   note "servers: NATS JetStream"
   if ! SHORTSTACK_TEST_NATS=$(scripts/test-nats.sh "$servers/nats" start); then
     echo "cannot start the test NATS"; exit 1
