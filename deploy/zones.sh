@@ -5,7 +5,8 @@
 #   ss-a   10.78.1.1   zone a: app instances, a database node, a worker
 #   ss-b   10.78.2.1   zone b: the same
 #   ss-c   10.78.3.1   zone c: the small quorum zone (etcd, a Redis sentinel)
-#   ss-lb  10.78.8.1   the load balancer (a cloud LB spans zones; see docs/OPERATIONS.md)
+#   ss-lb1 10.78.8.1   a load balancer (HAProxy + keepalived)
+#   ss-lb2 10.78.8.2   the other one; the virtual IP 10.78.8.100 (`addr vip`) lives on one of them
 #   ss-cl  10.78.9.1   clients: the load generator and the drills' checks
 #
 # Usage: deploy/zones.sh {up|down|cut ZONE|heal ZONE|addr ZONE|run ZONE CMD...}
@@ -13,11 +14,12 @@
 set -euo pipefail
 PREFIX=${SS_NET_PREFIX:-10.78}
 BRIDGE_NS=ss-br
-ZONES="a b c lb cl"
+ZONES="a b c lb1 lb2 cl"
 
 addr() {
   case $1 in a) echo "$PREFIX.1.1";; b) echo "$PREFIX.2.1";; c) echo "$PREFIX.3.1";;
-    lb) echo "$PREFIX.8.1";; cl) echo "$PREFIX.9.1";; *) echo "unknown zone $1" >&2; return 1;; esac
+    lb1) echo "$PREFIX.8.1";; lb2) echo "$PREFIX.8.2";; vip) echo "$PREFIX.8.100";;
+    cl) echo "$PREFIX.9.1";; *) echo "unknown zone $1" >&2; return 1;; esac
 }
 exists() { ip netns list | awk '{print $1}' | grep -qx "$1"; }
 

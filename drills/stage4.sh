@@ -8,6 +8,7 @@
 #   rolling-deploy   drain each instance through the HAProxy Runtime API, stop it, start the new
 #                    binary, put it back; one instance at a time       (drill 6)
 #   worker-kill      kill -9 a worker, start it again                 (drill 7)
+#   lb-kill          kill -9 the HAProxy holding the virtual IP; keepalived moves the IP to the other
 # Each reports, per kind of request (redirects of existing links, creations, stats reads): errors
 # and the longest error window (its recovery time), then checks that every creation the load
 # generator saw acknowledged still redirects to its URL. Targets (the issue's): redirects never
@@ -18,7 +19,7 @@
 # the instances recorded during the drill must reach the analytics database exactly once.
 #
 # Usage: drills/stage4.sh DIR [DRILL...]   (default: the fast subset app-kill, pg-primary-kill and
-# rolling-deploy, which `make test` runs; FULL_DRILLS=1 (`make drills`) runs all seven; needs root)
+# rolling-deploy, which `make test` runs; FULL_DRILLS=1 (`make drills`) runs all eight; needs root)
 # Brings stage 4 up under DIR/stage and always takes it down. Exit 0 = every target met.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,7 +29,7 @@ DRILLS=("$@")
 if [ ${#DRILLS[@]} -eq 0 ]; then
   DRILLS=(app-kill pg-primary-kill rolling-deploy)
   [ "${FULL_DRILLS:-0}" = 1 ] &&
-    DRILLS=(app-kill zone-b-cut zone-a-cut pg-primary-kill redis-primary-kill rolling-deploy worker-kill)
+    DRILLS=(app-kill zone-b-cut zone-a-cut pg-primary-kill redis-primary-kill rolling-deploy worker-kill lb-kill)
 fi
 BIN=${BIN:-$ROOT/build/shortstack}
 LOADGEN=${LOADGEN:-$ROOT/build/loadgen}
@@ -43,6 +44,7 @@ rm -rf "$DIR"; mkdir -p "$DIR"; chmod 755 "$DIR"
 . deploy/lib/shared_tier.sh
 . deploy/lib/apps.sh
 . deploy/lib/haproxy.sh
+. deploy/lib/keepalived.sh
 . deploy/lib/monitoring.sh
 
 say() { printf '[stage4] %s\n' "$*"; }
@@ -50,7 +52,7 @@ trap 'deploy/stage down --workdir "$W" >"$DIR/down.log" 2>&1 || true' EXIT
 
 BIN=$BIN deploy/stage up 4 --workdir "$W" >"$DIR/up.log" 2>&1 || { tail -20 "$DIR/up.log"; exit 1; }
 . "$W/endpoints.env"
-LB=$(zone_addr lb)
+LB=$(zone_addr vip)
 
 # An account and an API key for the load generator, through the load balancer.
 client() { in_zone cl curl -s --cacert "$CA_CERT" "$@"; }
@@ -79,9 +81,9 @@ if in_zone cl timeout 5 "$PGBIN/psql" "postgresql://shortstack:$(secret "$W/secr
   say "FAIL: PostgreSQL accepted a connection from the client zone"; exit 1
 fi
 grep -q "no pg_hba.conf entry" "$DIR/client-psql.log" && say "PostgreSQL refuses the client zone (no pg_hba.conf entry): OK"
-# Prometheus scrapes every part: 4 instances, 2 workers, HAProxy, 2 Patroni nodes.
-wait_until 20 test "$(prometheus_targets_up)" = 9 && say "Prometheus: all 9 scrape targets up" ||
-  say "warning: Prometheus sees $(prometheus_targets_up) of 9 targets up"
+# Prometheus scrapes every part: 4 instances, 2 workers, 2 HAProxies, 2 Patroni nodes.
+wait_until 20 test "$(prometheus_targets_up)" = 10 && say "Prometheus: all 10 scrape targets up" ||
+  say "warning: Prometheus sees $(prometheus_targets_up) of 10 targets up"
 
 # --- faults -----------------------------------------------------------------------------------
 fault_app_kill() {
@@ -114,7 +116,7 @@ fault_rolling_deploy() {
     start_app "$n" serve "$W/bin/shortstack-next"
     haproxy_api "set server app/$n state ready" >/dev/null
     # The next instance leaves only once this one is back in rotation.
-    wait_until 10 bash -c "echo 'show stat' | socat stdio unix-connect:$W/haproxy.sock | grep -q '^app,$n,.*,UP,'"
+    wait_until 10 haproxy_server_up "$n"
   done
   echo "replaced the binary of $APP_INSTANCES, one at a time"
 }
@@ -131,7 +133,7 @@ cut_zone() { # cut_zone ZONE: off the network for 8 s
 heal_zone() { # heal_zone ZONE: wait until it is back in service everywhere
   local z=$1 n
   for n in ${z}1 ${z}2; do
-    wait_until 30 bash -c "echo 'show stat' | socat stdio unix-connect:$W/haproxy.sock | grep -q '^app,$n,.*,UP,'" ||
+    wait_until 30 haproxy_server_up "$n" ||
       say "warning: $n not back in rotation"
   done
   wait_until 120 pg_has_sync_standby || say "warning: no synchronous standby after the heal"
@@ -154,6 +156,20 @@ heal_redis_primary_kill() {
   # Back as it was configured; the sentinels turn it into a replica of the new primary.
   start_redis_node "$z" || true
   wait_until 60 sentinels_ready || say "warning: the old Redis primary did not come back as a replica"
+}
+
+fault_lb_kill() {
+  local z; z=$(vip_holder)
+  kill -9 "$(cat "$W/haproxy-$z.pid")"
+  local t0; t0=$(date +%s%N)
+  wait_until 10 bash -c "ip -n ss-$([ "$z" = lb1 ] && echo lb2 || echo lb1) -4 addr show dev eth0 | grep -q 'inet $LB/'"
+  echo "killed HAProxy in $z (it held the virtual IP) with -9; keepalived moved the IP to $(vip_holder || echo nothing) in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+  echo "$z" >"$DIR/killed-lb"
+}
+heal_lb_kill() {
+  local z; z=$(cat "$DIR/killed-lb")
+  rm -f "$W/haproxy-$z.pid"
+  start_haproxy
 }
 
 fault_worker_kill() {
@@ -249,8 +265,9 @@ field() { sed -n "s/.*\b$2=\([0-9.]*\).*/\1/p" <<<"$1"; }
 check() {
   local name=$1 s=$2 lost=$3 ok=1
   [ "$lost" = 0 ] || { say "$name: FAIL: $lost acknowledged creations lost"; ok=0; }
-  # Losing a zone may fail redirects for a moment (at most 5 s, checked below); nothing else may.
-  [[ $name == zone-*-cut ]] || [ "$(field "$s" redirect_errors)" = 0 ] ||
+  # Losing a zone, or the load balancer holding the address, may fail redirects for a moment (at
+  # most 5 s, checked below); nothing else may.
+  [[ $name == zone-*-cut ]] || [ "$name" = lb-kill ] || [ "$(field "$s" redirect_errors)" = 0 ] ||
     { say "$name: FAIL: redirects of existing links failed"; ok=0; }
   if [ "$name" = rolling-deploy ]; then
     for k in create stats; do
@@ -260,7 +277,7 @@ check() {
   if [ -n "$(field "$s" clicks_recorded)" ] && [ "$(field "$s" clicks_recorded)" != "$(field "$s" clicks_stored)" ]; then
     say "$name: FAIL: clicks recorded and stored differ"; ok=0
   fi
-  if [ "$name" = zone-b-cut ] || [ "$name" = zone-a-cut ]; then
+  if [[ $name == zone-*-cut ]] || [ "$name" = lb-kill ]; then
     python3 -c "import sys; sys.exit(0 if float('$(field "$s" redirect_window_s)') <= 5 else 1)" ||
       { say "$name: FAIL: redirects failed for more than 5 s"; ok=0; }
   fi

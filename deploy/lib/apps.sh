@@ -14,7 +14,7 @@ app_env() {
   echo SHORTSTACK_REDIS_PASSWORD="$(secret "$W/secrets/redis")"
   echo SHORTSTACK_NATS_URL="nats://$(zone_addr c):$NATS_PORT"
   echo SHORTSTACK_CLICKS_VISITOR_SECRET="$(secret "$W/secrets/visitor")"
-  echo SHORTSTACK_SERVER_PUBLIC_URL="https://$(zone_addr lb)"
+  echo SHORTSTACK_SERVER_PUBLIC_URL="https://$(zone_addr vip)"
 }
 
 # start_app NAME serve|worker [BINARY]

@@ -1,24 +1,28 @@
-# The load balancer, in its own namespace (ss-lb): TLS ends here with a certificate generated at
-# start; :80 serves the same backends in plain HTTP for the load generator inside the deployment.
-# Health checks on /readyz (so a draining instance leaves the rotation before it stops), leastconn,
-# retries of requests that never reached an instance, and the Runtime API on a unix socket. Sourced.
+# The load balancers: one HAProxy in each of the namespaces ss-lb1 and ss-lb2, configured alike.
+# keepalived (deploy/lib/keepalived.sh) keeps the virtual IP on one of them; both listen on every
+# address, so the one holding the VIP answers. TLS ends here with a certificate generated at start;
+# :80 serves the same backends in plain HTTP for the load generator inside the deployment. Health
+# checks on /readyz (so a draining instance leaves the rotation before it stops), leastconn, retries
+# of requests that never reached an instance, and the Runtime API on a unix socket each. Sourced.
+LB_ZONES="lb1 lb2"
 
 haproxy_cert() {
   [ -f "$W/tls/lb.pem" ] && return 0
   mkdir -p "$W/tls"; chmod 700 "$W/tls"
   openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=shortstack-lb" \
-    -addext "subjectAltName=IP:$(zone_addr lb)" -keyout "$W/tls/lb.key" -out "$W/tls/lb.crt" 2>/dev/null
+    -addext "subjectAltName=IP:$(zone_addr vip),IP:$(zone_addr lb1),IP:$(zone_addr lb2)" \
+    -keyout "$W/tls/lb.key" -out "$W/tls/lb.crt" 2>/dev/null
   cat "$W/tls/lb.crt" "$W/tls/lb.key" >"$W/tls/lb.pem"
   chmod 600 "$W/tls/lb.pem" "$W/tls/lb.key"
 }
 
-haproxy_config() {
-  local lb n; lb=$(zone_addr lb)
+haproxy_config() { # haproxy_config LB_ZONE
+  local z=$1 n
   {
     cat <<CFG
 global
-  stats socket $W/haproxy.sock mode 600 level admin
-  pidfile $W/haproxy.pid
+  stats socket $W/haproxy-$z.sock mode 600 level admin
+  pidfile $W/haproxy-$z.pid
   maxconn 8000
 
 defaults
@@ -39,16 +43,16 @@ defaults
   retry-on conn-failure empty-response response-timeout
 
 frontend https
-  bind $lb:443 ssl crt $W/tls/lb.pem alpn http/1.1
+  bind :443 ssl crt $W/tls/lb.pem alpn http/1.1
   http-request set-header X-Forwarded-Proto https
   default_backend app
 
 frontend http
-  bind $lb:80
+  bind :80
   default_backend app
 
 frontend stats
-  bind $lb:8404
+  bind $(zone_addr "$z"):8404
   http-request use-service prometheus-exporter if { path /metrics }
 
 backend app
@@ -66,23 +70,44 @@ CFG
     for n in $APP_INSTANCES; do
       echo "  server $n $(zone_addr "$(app_zone "$n")"):$(app_port "$n") check port $(app_admin_port "$n")"
     done
-  } >"$W/haproxy.cfg"
+  } >"$W/haproxy-$z.cfg"
 }
 
 start_haproxy() {
-  alive "$W/haproxy.pid" && return 0
   haproxy_cert
-  haproxy_config
-  in_zone lb haproxy -f "$W/haproxy.cfg" -D
-  wait_until 10 test -S "$W/haproxy.sock"
+  local z
+  for z in $LB_ZONES; do
+    alive "$W/haproxy-$z.pid" && continue
+    haproxy_config "$z"
+    in_zone "$z" haproxy -f "$W/haproxy-$z.cfg" -D
+    wait_until 10 test -S "$W/haproxy-$z.sock"
+  done
 }
 
-stop_haproxy() { stop_pidfile "$W/haproxy.pid" 10; }
+stop_haproxy() {
+  local z
+  for z in $LB_ZONES; do stop_pidfile "$W/haproxy-$z.pid" 10; done
+  rm -rf "$W/tls"  # a certificate lives as long as the stage: the next `up` makes a new one
+}
 
-# Runtime API: haproxy_api "set server app/a1 state drain"
-haproxy_api() { echo "$*" | socat stdio "unix-connect:$W/haproxy.sock"; }
+# Runtime API, on every load balancer: haproxy_api "set server app/a1 state drain"
+haproxy_api() {
+  local z
+  for z in $LB_ZONES; do
+    [ -S "$W/haproxy-$z.sock" ] && alive "$W/haproxy-$z.pid" && echo "$*" | socat stdio "unix-connect:$W/haproxy-$z.sock"
+  done
+}
 
-# Current sessions on one server (drain is done when this reaches 0).
+# Current sessions on one server, summed over the load balancers (drain is done at 0).
 haproxy_sessions() {
-  haproxy_api "show stat" | awk -F, -v s="$1" '$1 == "app" && $2 == s {print $5}'
+  haproxy_api "show stat" | awk -F, -v s="$1" '$1 == "app" && $2 == s {n += $5} END {print n + 0}'
+}
+
+# True when every running load balancer has the server UP.
+haproxy_server_up() {
+  local z
+  for z in $LB_ZONES; do
+    alive "$W/haproxy-$z.pid" || continue
+    echo "show stat" | socat stdio "unix-connect:$W/haproxy-$z.sock" | grep -q "^app,$1,.*,UP," || return 1
+  done
 }

@@ -1,5 +1,5 @@
-# Prometheus in zone c, scraping every instance's and worker's admin /metrics, HAProxy's exporter and
-# the Patroni nodes, every 2 s. Sourced.
+# Prometheus in zone c, scraping every instance's and worker's admin /metrics, both HAProxies'
+# exporters and the Patroni nodes, every 2 s. Sourced.
 PROMETHEUS_PORT=9090
 
 prometheus_config() {
@@ -13,7 +13,7 @@ prometheus_config() {
     echo "  - job_name: worker"
     echo "    static_configs: [{targets: [\"$(zone_addr a):9181\", \"$(zone_addr b):9181\"]}]"
     echo "  - job_name: haproxy"
-    echo "    static_configs: [{targets: [\"$(zone_addr lb):8404\"]}]"
+    echo "    static_configs: [{targets: [\"$(zone_addr lb1):8404\", \"$(zone_addr lb2):8404\"]}]"
     echo "  - job_name: patroni"
     echo "    static_configs: [{targets: [\"$(zone_addr a):$PATRONI_REST_PORT\", \"$(zone_addr b):$PATRONI_REST_PORT\"]}]"
   } >"$W/prometheus.yml"
