@@ -2,32 +2,20 @@
 // Code → redirect, through the L1 cache (in process, pre-rendered), an optional L2 (the Cache seam:
 // Redis from stage 2, shared by every instance) and the LinkStore. Unknown codes are cached as negative
 // entries at both levels, so a scanner cannot hammer the store.
-//
-// Keeping L2 right while instances change links concurrently. A change, once committed, overwrites
-// the code's L2 entry with a tombstone: a marker unique to that change, which reads as a miss.
-// Readers fill L2 after their store read only
-//   - where nothing is (Cache::add), or
-//   - where the very tombstone they saw *before* their store read still is (Cache::replace).
-// A reader that saw that tombstone first read the store after the change committed, so its fill is
-// current; any fill begun before a change finds a different tombstone (or one where it saw nothing)
-// and is dropped. A tombstone outlives any store read (l2_tombstone_ttl > postgres.timeout_ms), so a
-// read that began before a change cannot outlast it and fill over the gap.
-// When the tombstone cannot be written (Redis away), the code is kept and written again once Redis
-// answers; if this process dies first, l2_ttl bounds how long the stale entry can live.
+// How L2 stays right while instances change links concurrently: links/shared_entries.h.
 #include <array>
 #include <atomic>
 #include <chrono>
 #include <optional>
 #include <memory>
-#include <mutex>
 #include <string_view>
-#include <unordered_set>
 
 #include "cache/cache.h"
 #include "cache/flat_cache.h"
 #include "links/change_feed.h"
 #include "links/link_store.h"
 #include "links/redirect_response.h"
+#include "links/shared_entries.h"
 
 namespace shortstack::links {
 
@@ -83,21 +71,9 @@ class LinkResolver {
 
   size_t l1_size() { return l1_.size(); }
   // Codes whose L2 tombstone is still to be written (Redis was away when they changed).
-  size_t pending_l2_tombstones();
+  size_t pending_l2_tombstones() { return l2_ ? l2_->pending() : 0; }
 
  private:
-  struct L2Read {
-    std::optional<RedirectEntry> entry;  // a hit
-    // A value found that is not a hit (a change's tombstone, or an entry this version cannot read):
-    // the fill may replace exactly it.
-    std::optional<std::string> replaceable;
-    bool failed = false;  // L2 did not answer: do not try to fill it either
-  };
-  L2Read l2_lookup(std::string_view code);
-  void l2_fill(std::string_view code, const RedirectEntry& entry, const L2Read& before);
-  std::string new_tombstone();
-  void l2_tombstone(std::string_view code);
-  void retry_l2_tombstones();
   void fill_l1(std::string_view code, const RedirectEntry& entry, uint64_t generation);
 
   // A few recent hits per thread, in front of L1, so a campaign's hot link is answered without
@@ -124,13 +100,7 @@ class LinkResolver {
   ResolverOptions options_;
   cache::FlatCache<RedirectEntry> l1_;
   const bool l1_enabled_;  // off (l1_entries = 0) only to measure L2 alone
-
-  std::mutex pending_mu_;
-  std::unordered_set<std::string> pending_tombstones_;
-  std::atomic<bool> has_pending_{false};
-  // Tombstones are unique across processes: this process's random prefix and a sequence.
-  const std::string tombstone_prefix_;
-  std::atomic<uint64_t> tombstone_sequence_{0};
+  std::unique_ptr<SharedEntries> l2_;  // null without an L2
 };
 
 }  // namespace shortstack::links
