@@ -82,7 +82,9 @@ if in_zone cl timeout 5 "$PGBIN/psql" "postgresql://shortstack:$(secret "$W/secr
 fi
 grep -q "no pg_hba.conf entry" "$DIR/client-psql.log" && say "PostgreSQL refuses the client zone (no pg_hba.conf entry): OK"
 # Prometheus scrapes every part: 4 instances, 2 workers, 2 HAProxies, 2 Patroni nodes.
-wait_until 20 test "$(prometheus_targets_up)" = 10 && say "Prometheus: all 10 scrape targets up" ||
+# wait_until re-runs a command, so the count is asked inside one (a $(...) would be asked only once).
+all_targets_up() { [ "$(prometheus_targets_up)" = 10 ]; }
+wait_until 20 all_targets_up && say "Prometheus: all 10 scrape targets up" ||
   say "warning: Prometheus sees $(prometheus_targets_up) of 10 targets up"
 
 # --- faults -----------------------------------------------------------------------------------
@@ -111,7 +113,7 @@ fault_rolling_deploy() {
   local n
   for n in $APP_INSTANCES; do
     haproxy_api "set server app/$n state drain" >/dev/null
-    wait_until 10 test "$(haproxy_sessions "$n")" = 0 || true
+    wait_until 10 haproxy_drained "$n" || true
     stop_app "$n"
     start_app "$n" serve "$W/bin/shortstack-next"
     haproxy_api "set server app/$n state ready" >/dev/null

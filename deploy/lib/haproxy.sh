@@ -103,6 +103,8 @@ haproxy_sessions() {
   haproxy_api "show stat" | awk -F, -v s="$1" '$1 == "app" && $2 == s {n += $5} END {print n + 0}'
 }
 
+haproxy_drained() { [ "$(haproxy_sessions "$1")" = 0 ]; }
+
 # True when every running load balancer has the server UP.
 haproxy_server_up() {
   local z
