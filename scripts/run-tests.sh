@@ -15,6 +15,7 @@ chmod 755 "$servers"  # PostgreSQL runs as its own user and must reach its direc
 trap 'scripts/test-postgres.sh "$servers/postgres" stop >/dev/null 2>&1; scripts/test-redis.sh "$servers/redis" stop >/dev/null 2>&1
       scripts/test-nats.sh "$servers/nats" stop >/dev/null 2>&1; scripts/test-s3.sh "$servers/s3" stop >/dev/null 2>&1
       scripts/test-pgbouncer.sh "$servers/pgbouncer" stop >/dev/null 2>&1
+      scripts/test-postgres-replica.sh "$servers/pg-replica" 0 stop >/dev/null 2>&1
       scripts/test-redis-sentinel.sh "$servers/redis-sentinel" stop >/dev/null 2>&1; rm -rf "$results" "$servers"' EXIT
 passed=0
 failed=0
@@ -96,6 +97,12 @@ if [[ " ${stages[*]} " == *" release "* || " ${stages[*]} " == *" asan "* ]]; th
   fi
   export SHORTSTACK_TEST_PGBOUNCER
   echo "$SHORTSTACK_TEST_PGBOUNCER"
+  note "servers: a streaming replica of that PostgreSQL"
+  if ! SHORTSTACK_TEST_PG_REPLICA_URL=$(scripts/test-postgres-replica.sh "$servers/pg-replica" "$pg_port" start); then
+    echo "cannot start the test PostgreSQL replica"; exit 1
+  fi
+  export SHORTSTACK_TEST_PG_REPLICA_URL SHORTSTACK_TEST_PG_REPLICA_CTL="$PWD/scripts/test-postgres-replica.sh $servers/pg-replica $pg_port"
+  echo "$SHORTSTACK_TEST_PG_REPLICA_URL"
   note "servers: Redis"
   if ! SHORTSTACK_TEST_REDIS=$(scripts/test-redis.sh "$servers/redis" start); then
     echo "cannot start the test Redis"; exit 1

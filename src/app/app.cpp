@@ -254,6 +254,23 @@ int serve(const config::Config& c) {
   for (size_t i = 0; i < loops.size(); ++i) loops.at(i).on_tick([&recorder, i] { recorder->flush(i); });
   auto& reg = metrics::registry();
   add_queue_gauge(*queue);
+  if (const auto replicas = stores.read_routing.replicas) {
+    reg.add_gauge("shortstack_pg_replicas_fit", "Read replicas of this zone that may serve reads now.", [replicas] {
+      double n = 0;
+      for (const auto& s : replicas->status()) n += s.fit ? 1 : 0;
+      return n;
+    });
+    reg.add_gauge("shortstack_pg_replica_stale_seconds",
+                  "The most any replica of this zone may be behind the primary (-1: no bound).", [replicas] {
+                    double worst = 0;
+                    for (const auto& s : replicas->status()) {
+                      if (s.zone != replicas->local_zone()) continue;
+                      if (!s.stale_ms) return -1.0;
+                      worst = std::max(worst, *s.stale_ms / 1000);
+                    }
+                    return worst;
+                  });
+  }
   reg.add_gauge("shortstack_http_requests_in_flight", "Requests being handled now.",
                 [&public_listener] { return static_cast<double>(public_listener.in_flight()); });
   reg.add_gauge("shortstack_http_open_connections", "Open client connections.",

@@ -109,12 +109,39 @@ std::shared_ptr<links::ChangeFeed> change_feed(const config::Config& c,
   return std::make_shared<links::LocalChangeFeed>();
 }
 
+links::PgReadRouting read_routing(const config::Config& c, const std::shared_ptr<store::pg::PgPool>& pg,
+                                  const std::shared_ptr<store::redis::RedisPool>& redis) {
+  if (c.postgres.replicas.empty()) return {};
+  store::pg::ReplicaSetOptions o;
+  for (const auto& text : c.postgres.replicas) {
+    const auto r = config::parse_replica_setting(text);  // validated at start
+    o.replicas.push_back({r->zone, r->url});
+  }
+  o.local_zone = c.server.zone;
+  o.max_lag = std::chrono::milliseconds(c.postgres.replica_max_lag_ms);
+  o.probe_interval = std::chrono::milliseconds(c.postgres.topology_probe_ms);
+  o.pool.size = static_cast<size_t>(c.postgres.pool_size);
+  o.pool.max_waiters = static_cast<size_t>(c.postgres.pool_max_waiters);
+  // A replica that cannot answer soon is skipped for the primary: shorter than the primary's wait.
+  o.pool.timeout = std::chrono::milliseconds(std::min<int64_t>(c.postgres.timeout_ms, 1000));
+  o.pool.statement_timeout = std::chrono::milliseconds(c.postgres.statement_timeout_ms);
+  o.pool.search_path = c.postgres.search_path;
+  links::PgReadRouting routing;
+  routing.replicas = std::make_shared<store::pg::PgReplicaSet>(pg, o);
+  // A mark must outlive the staleness any fit replica may have, plus one probe of slack.
+  const auto mark_lifetime = o.max_lag + 2 * o.probe_interval;
+  routing.marks = std::make_shared<store::pg::WriteMarks>(std::make_shared<cache::RedisCache>(redis, "ss:"), mark_lifetime);
+  routing.replicas->start();
+  return routing;
+}
+
 MainStores main_stores(const config::Config& c, const std::shared_ptr<store::SqliteDb>& sqlite,
                        const std::shared_ptr<store::pg::PgPool>& pg,
                        const std::shared_ptr<store::redis::RedisPool>& redis) {
   MainStores s;
   if (c.storage.links == "postgres") {
-    s.links = std::make_shared<links::PgLinkStore>(pg);
+    s.read_routing = read_routing(c, pg, redis);
+    s.links = std::make_shared<links::PgLinkStore>(pg, s.read_routing);
     s.abuse_reports = std::make_shared<moderation::PgAbuseReportStore>(pg);
   } else {
     s.links = std::make_shared<links::SqliteLinkStore>(sqlite);

@@ -6,6 +6,7 @@
 #include "accounts/account_store.h"
 #include "config/config.h"
 #include "links/link_store.h"
+#include "links/pg_link_store.h"
 #include "moderation/abuse_report_store.h"
 #include "sessions/session_store.h"
 #include "links/change_feed.h"
@@ -23,6 +24,7 @@ struct MainStores {
   std::shared_ptr<accounts::AccountStore> accounts;
   std::shared_ptr<sessions::SessionStore> sessions;
   std::shared_ptr<moderation::AbuseReportStore> abuse_reports;  // beside the links, wherever they are
+  links::PgReadRouting read_routing;  // the read replicas and write marks, when postgres.replicas are set
 };
 
 bool uses_postgres(const config::Config& c);

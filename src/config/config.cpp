@@ -166,6 +166,10 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"postgres.statement_timeout_ms", int_setting(FIELD(postgres.statement_timeout_ms))},
       {"postgres.search_path", string_setting(FIELD(postgres.search_path))},
       {"postgres.analytics_url", string_setting(FIELD(postgres.analytics_url))},
+      {"postgres.replicas", list_setting(FIELD(postgres.replicas))},
+      {"postgres.replica_max_lag_ms", int_setting(FIELD(postgres.replica_max_lag_ms))},
+      {"postgres.topology_probe_ms", int_setting(FIELD(postgres.topology_probe_ms))},
+      {"server.zone", string_setting(FIELD(server.zone))},
       {"storage.sqlite_writer_cache_mib", int_setting(FIELD(storage.sqlite_writer_cache_mib))},
       {"cache.l1_entries", int_setting(FIELD(cache.l1_entries))},
       {"cache.positive_ttl_ms", int_setting(FIELD(cache.positive_ttl_ms))},
@@ -298,6 +302,40 @@ std::optional<HostPort> parse_host_port(std::string_view t) {
   return HostPort{std::string(host), static_cast<uint16_t>(port)};
 }
 
+std::optional<ReplicaSetting> parse_replica_setting(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) return std::nullopt;
+  ReplicaSetting r{text.substr(0, eq), text.substr(eq + 1)};
+  for (char ch : r.zone)
+    if (!(std::islower(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)) || ch == '-'))
+      return std::nullopt;
+  if (r.url.rfind("postgresql://", 0) != 0 && r.url.rfind("postgres://", 0) != 0) return std::nullopt;
+  return r;
+}
+
+namespace {
+
+void validate_replicas(const Config& c, std::vector<std::string>& e) {
+  if (c.postgres.replicas.empty()) return;
+  // Never echo an entry: its URL may hold a password.
+  for (size_t i = 0; i < c.postgres.replicas.size(); ++i)
+    if (!parse_replica_setting(c.postgres.replicas[i]))
+      e.push_back("'postgres.replicas' entry " + std::to_string(i + 1) + " must be ZONE=postgresql://... (zone in a-z, 0-9, -)");
+  if (c.storage.links != "postgres") e.push_back("'postgres.replicas' needs 'storage.links' = 'postgres'");
+  // Tombstones and write marks live in the shared cache; without it, a replica could answer for a
+  // change it has not replayed.
+  if (c.storage.cache != "redis")
+    e.push_back("'postgres.replicas' needs 'storage.cache' = 'redis': change markers and read-your-writes marks live there");
+  if (c.server.zone.empty()) e.push_back("'postgres.replicas' needs 'server.zone': reads use replicas of the instance's zone");
+  if (c.postgres.replica_max_lag_ms < 100) e.push_back("'postgres.replica_max_lag_ms' must be at least 100");
+  if (c.postgres.topology_probe_ms < 100) e.push_back("'postgres.topology_probe_ms' must be at least 100");
+  if (c.cache.l2_tombstone_ms <= c.postgres.replica_max_lag_ms + c.postgres.topology_probe_ms)
+    e.push_back("'cache.l2_tombstone_ms' must be longer than 'postgres.replica_max_lag_ms' plus "
+                "'postgres.topology_probe_ms': a change's marker must outlive any replica allowed to miss it");
+}
+
+}  // namespace
+
 std::vector<std::string> validate(const Config& c) {
   std::vector<std::string> e;
   auto positive = [&e](const char* key, int64_t v, int64_t min) {
@@ -423,6 +461,7 @@ std::vector<std::string> validate(const Config& c) {
       e.push_back("'postgres.search_path' must be a plain schema name (letters, digits, _)");
       break;
     }
+  validate_replicas(c, e);
   if (!one_of(c.log.level, {"debug", "info", "warn", "error"}))
     e.push_back("'log.level' must be debug, info, warn or error, got '" + c.log.level + "'");
   return e;

@@ -10,6 +10,13 @@
 
 namespace shortstack::config {
 
+struct ReplicaSetting {
+  std::string zone;
+  std::string url;
+};
+// "ZONE=postgresql://..." (the zone in [a-z0-9-]); nullopt for anything else.
+std::optional<ReplicaSetting> parse_replica_setting(const std::string& text);
+
 struct Config {
   struct Server {
     std::string listen = "127.0.0.1:8080";
@@ -25,6 +32,8 @@ struct Config {
     // Sent as Strict-Transport-Security on every response when public_url is https:// (TLS ends at
     // the load balancer, so the URL users see is what says the service is served over TLS). 0: off.
     int64_t hsts_max_age = 31536000;
+    // The availability zone this instance runs in ("a", "b"); reads go to read replicas of this zone.
+    std::string zone;
   } server;
   struct Storage {
     std::string data_dir = "./var";
@@ -50,6 +59,11 @@ struct Config {
     std::string search_path;             // a schema other than the default (tests use one each)
     // The analytics database (storage.analytics = postgres): its own server from stage 8; empty: url.
     std::string analytics_url;
+    // Read replicas (stage 5), each "ZONE=postgresql://...": listings and cold redirects read one of
+    // server.zone's while it lags at most replica_max_lag_ms; everything else reads the primary.
+    std::vector<std::string> replicas;
+    int64_t replica_max_lag_ms = 2000;
+    int64_t topology_probe_ms = 1000;  // how often each replica's role and lag are asked
   } postgres;
   // Redis, when the sessions, rate limiter, cache or leaderboard are "redis".
   struct Redis {

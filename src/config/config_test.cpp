@@ -102,6 +102,40 @@ TEST(Config, TheStageTwoStoresValidateWithAUrlAndNeverEchoIt) {
   EXPECT_TRUE(mentions(validate(c), "'redis.address' must be HOST:PORT"));
 }
 
+TEST(Config, ReadReplicasNeedAZoneTheSharedCacheAndALongEnoughTombstone) {
+  Config c;
+  c.storage.links = c.storage.accounts = c.storage.analytics = "postgres";
+  c.storage.sessions = c.storage.cache = "redis";
+  c.postgres.url = "postgresql://app@db:5432/shortstack";
+  c.postgres.replicas = {"a=postgresql://app:s3cret@10.78.1.1:5433/shortstack", "b=postgres://app@10.78.2.1:5433/ss"};
+  c.server.zone = "a";
+  EXPECT_TRUE(validate(c).empty());
+  c.server.zone.clear();
+  EXPECT_TRUE(mentions(validate(c), "needs 'server.zone'"));
+  c.server.zone = "a";
+  c.cache.l2_tombstone_ms = 2500;
+  EXPECT_TRUE(mentions(validate(c), "must outlive any replica allowed to miss it"));
+  c.cache.l2_tombstone_ms = 10'000;
+  c.storage.cache = "memory";
+  EXPECT_TRUE(mentions(validate(c), "needs 'storage.cache' = 'redis'"));
+  c.storage.cache = "redis";
+  c.postgres.replicas.push_back("Zone A=postgresql://app:s3cret@h/db");
+  c.postgres.replicas.push_back("b=host=h password=s3cret");
+  const auto e = validate(c);
+  EXPECT_TRUE(mentions(e, "entry 3 must be ZONE=postgresql://"));
+  EXPECT_TRUE(mentions(e, "entry 4 must be ZONE=postgresql://"));
+  for (const auto& m : e) EXPECT_EQ(m.find("s3cret"), std::string::npos) << "never echo a URL";
+}
+
+TEST(Config, ParsesReplicaSettings) {
+  const auto r = parse_replica_setting("b=postgresql://u@10.78.2.1:5433/db?sslmode=disable");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->zone, "b");
+  EXPECT_EQ(r->url, "postgresql://u@10.78.2.1:5433/db?sslmode=disable");
+  for (const char* bad : {"", "=postgresql://h/db", "b", "b=", "b=mysql://h/db", "B=postgresql://h/db"})
+    EXPECT_FALSE(parse_replica_setting(bad).has_value()) << bad;
+}
+
 TEST(Config, SetRefusesUnknownKeysAndBadValues) {
   Config c;
   EXPECT_FALSE(set(c, "drain.grace_ms", "250"));

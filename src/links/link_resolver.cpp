@@ -71,7 +71,11 @@ Result<RedirectEntry> LinkResolver::load(std::string_view code) {
       return *shared.entry;
     }
   }
-  auto found = store_->find_by_code(code);
+  // A clean L2 miss means no change to this code is recent: a change leaves its tombstone there for
+  // longer than a replica may lag, so a replica may answer. Anything else (a tombstone, L2 away, no
+  // L2 at all) reads the primary.
+  const bool no_recent_change = l2_ && !shared.failed && !shared.replaceable;
+  auto found = no_recent_change ? store_->find_by_code_relaxed(code) : store_->find_by_code(code);
   if (!found) return found.error();
   RedirectEntry entry = found->has_value() ? make_redirect_entry(**found) : missing_entry();
   if (l2_) l2_->fill(code, entry, shared);

@@ -53,7 +53,17 @@ class MidReadStore final : public LinkStore {
  public:
   explicit MidReadStore(std::shared_ptr<LinkStore> inner) : inner_(std::move(inner)) {}
   std::function<void()> during_next_read;
+  int strict_reads = 0;   // find_by_code: the primary, with replicas
+  int relaxed_reads = 0;  // find_by_code_relaxed: a replica may answer
   Result<std::optional<Link>> find_by_code(std::string_view code) override {
+    ++strict_reads;
+    return read(code);
+  }
+  Result<std::optional<Link>> find_by_code_relaxed(std::string_view code) override {
+    ++relaxed_reads;
+    return read(code);
+  }
+  Result<std::optional<Link>> read(std::string_view code) {
     auto found = inner_->find_by_code(code);
     if (auto hook = std::exchange(during_next_read, nullptr)) hook();
     return found;
@@ -138,6 +148,23 @@ TEST_F(SharedL2, AChangeLeavesATombstoneThatTheNextReaderReplacesWithTheNewLink)
   EXPECT_EQ(b->load("tomb123")->url, "https://new.example/");
   EXPECT_FALSE(holds_tombstone(*l2, "tomb123"));
   EXPECT_EQ(make_instance()->load("tomb123")->url, "https://new.example/");
+}
+
+// A replica may lag; a change's tombstone outlives that lag, so only a clean L2 miss may read one.
+TEST_F(SharedL2, OnlyACleanL2MissMayBeAnsweredByAReplica) {
+  create("relax01", "https://old.example/");
+  ASSERT_TRUE(a->load("relax01"));
+  EXPECT_EQ(store->relaxed_reads, 1);
+  EXPECT_EQ(store->strict_reads, 0);
+  change_url_in_store("relax01", "https://new.example/");
+  a->invalidate("relax01");
+  EXPECT_EQ(b->load("relax01")->url, "https://new.example/");
+  EXPECT_EQ(store->strict_reads, 1) << "behind a tombstone, the primary answers";
+  l2->down = true;
+  a->invalidate_local("relax01");
+  ASSERT_TRUE(a->load("relax01"));
+  EXPECT_EQ(store->strict_reads, 2) << "with L2 away nothing says whether a change is recent";
+  EXPECT_EQ(store->relaxed_reads, 1);
 }
 
 TEST_F(SharedL2, AReadThatBeganBeforeAChangeCannotPutTheOldLinkBack) {

@@ -1,5 +1,5 @@
 #pragma once
-// The LinkStore seam. Backends: SQLite (stage 1); PostgreSQL later. The contract suite in
+// The LinkStore seam. Backends: SQLite (stage 1); PostgreSQL (stage 2 on; read replicas at stage 5). The contract suite in
 // link_store_contract.h is the definition of what a backend must do.
 #include <cstdint>
 #include <functional>
@@ -67,7 +67,14 @@ class LinkStore {
   virtual Result<Link> create(const NewLink& link) = 0;
   // Any link with this code, deleted ones included (the redirect answers 410 for those).
   virtual Result<std::optional<Link>> find_by_code(std::string_view code) = 0;
-  // The owner's live links, newest first; with before_id, only links older than that one.
+  // The same, for callers that know no change to this code is recent enough to matter (the
+  // redirect path, when the shared cache holds no change marker for it): a backend with read
+  // replicas may answer from one that is at most its staleness limit behind, and asks the primary
+  // again when the replica has no such link (it may be new). Backends without replicas read as
+  // find_by_code does.
+  virtual Result<std::optional<Link>> find_by_code_relaxed(std::string_view code) { return find_by_code(code); }
+  // The owner's live links, newest first; with before_id, only links older than that one. The
+  // owner's own changes always show (read-your-writes), whichever server answers.
   virtual Result<LinkPage> list_by_owner(int64_t owner_id, std::optional<int64_t> before_id, size_t limit) = 0;
   // Visits up to `limit` links that are not deleted, newest first (used to warm caches at start).
   virtual Status scan_recent(size_t limit, const std::function<void(const Link&)>& visit) = 0;

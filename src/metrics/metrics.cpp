@@ -160,6 +160,12 @@ std::string Registry::render() const {
   counter("shortstack_click_spool_syncs_total", "Group fdatasyncs of the click spool.", click_spool_syncs);
   counter("shortstack_click_spool_errors_total", "Spool writes that failed; those batches had no crash guarantee.",
           click_spool_errors);
+  counter("shortstack_pg_replica_reads_total", "Replica-eligible reads a read replica served.", pg_replica_reads);
+  counter("shortstack_pg_primary_reads_total",
+          "Replica-eligible reads sent to the primary: no fit replica in this zone had replayed far enough.",
+          pg_primary_reads);
+  counter("shortstack_pg_replica_miss_retries_total", "Replica reads that found nothing and were asked again of the primary.",
+          pg_replica_miss_retries);
   out += "# HELP shortstack_store_duration_seconds Store call latency.\n";
   out += "# TYPE shortstack_store_duration_seconds histogram\n";
   store_read_latency.render(out, "shortstack_store_duration_seconds", "op=\"read\"");

@@ -51,6 +51,9 @@ class Registry {
   Counter cache_l2_hits, cache_l2_misses, cache_l2_errors;
   Counter clicks_recorded, click_batches_published, click_batches_applied, click_batches_duplicate;
   Counter click_spool_syncs, click_spool_errors, click_events_applied, click_batches_created;
+  // Reads a read replica may serve (stage 5): served there, sent to the primary, or missed there
+  // and retried on the primary.
+  Counter pg_replica_reads, pg_primary_reads, pg_replica_miss_retries;
   Histogram store_read_latency, store_write_latency;
 
   void add_gauge(std::string name, std::string help, std::function<double()> read);

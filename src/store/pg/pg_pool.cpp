@@ -13,6 +13,10 @@ Result<std::shared_ptr<PgPool>> PgPool::open(PoolOptions options) {
   return pool;
 }
 
+std::shared_ptr<PgPool> PgPool::lazy(PoolOptions options) {
+  return std::shared_ptr<PgPool>(new PgPool(std::move(options)));
+}
+
 std::string PgPool::startup_options() const {
   std::string o = "-c statement_timeout=" + std::to_string(options_.statement_timeout.count());
   if (!options_.search_path.empty()) o += " -c search_path=" + options_.search_path;

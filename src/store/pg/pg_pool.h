@@ -29,6 +29,9 @@ class PgPool {
  public:
   // Connects once now, so a wrong URL or a missing server fails at start, not on the first request.
   static Result<std::shared_ptr<PgPool>> open(PoolOptions options);
+  // Connects on first use: for servers that may be down at start (read replicas) and are judged by
+  // whether they answer later.
+  static std::shared_ptr<PgPool> lazy(PoolOptions options);
 
   using Work = std::function<Result<PgResult>(PgConn&, Clock::time_point deadline)>;
   // Runs `fn` on a leased connection within the pool's deadline.
