@@ -34,7 +34,8 @@ fuzz: deps
 
 # Every failure drill, the slow ones included (make test runs the fast subset).
 drills: deps
-	@FULL_DRILLS=1 scripts/run-tests.sh drills
+	@FULL_DRILLS=1 STAGE=5 scripts/run-tests.sh drills
+	@FULL_DRILLS=1 STAGE=4 scripts/run-tests.sh drills
 
 bench: build
 	@scripts/install-deps.sh --bench

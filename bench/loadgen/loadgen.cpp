@@ -3,16 +3,20 @@
 // Each of C connections sends its share of a fixed request rate on a fixed schedule; a request's
 // latency runs from when it was due, not when it was sent (no coordinated omission, unlike wrk).
 // Creations and stats reads, when asked for, run on connections of their own.
-// The mix can include link creations and stats reads beside redirects; every creation the server
+// The mix can include link creations, stats reads (one link) and listings (the key owner's newest
+// links, which stage 5 reads from a replica) beside redirects; every creation the server
 // acknowledges (201) is written to --acked, and --verify checks later that each of them still
 // redirects to its URL: how the drills count acknowledged links lost.
 //
 //   loadgen --host IP --port P --rate R [--connections C] [--seconds S] [--timeout-ms T]
 //           [--codes FILE | --paths-prefix /b --paths N] [--create-share F --acked FILE] [--stats-share F]
+//           [--list-share F]
 //   loadgen --host IP --port P --verify FILE
 //
 // The API key for creations and stats comes from $LOADGEN_API_KEY (never the command line, which
-// other users can read). Traffic goes only to loopback or the project's zones (10.78.0.0/16), and
+// other users can read). Listings use $LOADGEN_LIST_KEY when set: an account that reads without
+// writing, as most readers at a time are (a replica can serve it; a writer's next read needs its
+// write replayed first). Traffic goes only to loopback or the project's zones (10.78.0.0/16), and
 // every run is bounded by --seconds (at most 120).
 #include <boost/asio.hpp>
 
@@ -44,13 +48,15 @@ struct Options {
   std::string codes_file;
   double create_share = 0;
   double stats_share = 0;
+  double list_share = 0;
   std::string acked_file;
   std::string verify_file;
   std::string api_key;
+  std::string list_key;  // listings' account; empty: api_key's
 };
 
-enum Kind { kRedirect, kCreate, kStats, kKinds };
-constexpr const char* kKindNames[kKinds] = {"redirect", "create", "stats"};
+enum Kind { kRedirect, kCreate, kStats, kList, kKinds };
+constexpr const char* kKindNames[kKinds] = {"redirect", "create", "stats", "list"};
 
 struct Run {
   const Options& o;
@@ -88,7 +94,16 @@ std::string request_for(Run& run, Kind kind, std::mt19937& rng, int connection, 
   }
   if (kind == kStats)
     return "GET /api/v1/links/" + pick_code() + " HTTP/1.1\r\n" + host + "Authorization: Bearer " + o.api_key + "\r\n\r\n";
+  if (kind == kList)
+    return "GET /api/v1/links?limit=10 HTTP/1.1\r\n" + host + "Authorization: Bearer " +
+           (o.list_key.empty() ? o.api_key : o.list_key) + "\r\n\r\n";
   return "GET /" + pick_code() + " HTTP/1.1\r\n" + host + "\r\n";
+}
+
+// An API request's kind from a point x in [0, create + stats + list shares).
+Kind api_kind(const Options& o, double x) {
+  if (x < o.create_share) return kCreate;
+  return x < o.create_share + o.stats_share ? kStats : kList;
 }
 
 bool succeeded(Kind kind, int status) {
@@ -113,7 +128,7 @@ asio::awaitable<void> drive(Run& run, Lane lane, Clock::time_point start) {
                   std::chrono::milliseconds(o.timeout_ms));
   std::mt19937 rng(static_cast<unsigned>(index * 7919 + 1));
   std::uniform_real_distribution<double> share(0, 1);
-  const double api_share = o.create_share + o.stats_share;
+  const double api_share = o.create_share + o.stats_share + o.list_share;
   const auto interval = std::chrono::duration<double>(1.0 / lane.rate);
   const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
   asio::steady_timer timer(co_await asio::this_coro::executor);
@@ -124,7 +139,7 @@ asio::awaitable<void> drive(Run& run, Lane lane, Clock::time_point start) {
       timer.expires_at(due);
       co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     }
-    const Kind kind = !lane.api ? kRedirect : share(rng) * api_share < o.create_share ? kCreate : kStats;
+    const Kind kind = !lane.api ? kRedirect : api_kind(o, share(rng) * api_share);
     const Response r = co_await conn.exchange(request_for(run, kind, rng, index, k));
     const auto done = Clock::now();
     if (!succeeded(kind, r.status)) {
@@ -178,7 +193,7 @@ int traffic(const Options& o) {
   const auto start = Clock::now() + std::chrono::milliseconds(100);
   // API requests get connections of their own (a quarter more): a client population does not make
   // a redirect wait behind someone else's slow creation, so neither does the load generator.
-  const double api_share = o.create_share + o.stats_share;
+  const double api_share = o.create_share + o.stats_share + o.list_share;
   const int api_connections = api_share > 0 ? std::max(2, o.connections / 4) : 0;
   const int redirect_connections = api_share >= 1 ? 0 : o.connections;
   for (int i = 0; i < redirect_connections; ++i)
@@ -248,14 +263,16 @@ Options parse(int argc, char** argv) {
     else if (k == "--codes") o.codes_file = v;
     else if (k == "--create-share") o.create_share = std::stod(v);
     else if (k == "--stats-share") o.stats_share = std::stod(v);
+    else if (k == "--list-share") o.list_share = std::stod(v);
     else if (k == "--acked") o.acked_file = v;
     else if (k == "--verify") o.verify_file = v;
     else throw std::invalid_argument("unknown option " + k);
   }
   if (const char* key = std::getenv("LOADGEN_API_KEY")) o.api_key = key;
+  if (const char* key = std::getenv("LOADGEN_LIST_KEY")) o.list_key = key;
   if (!allowed_target(o.host)) throw std::invalid_argument("only loopback or the project's zones (10.78.x.x)");
-  if ((o.create_share > 0 || o.stats_share > 0) && o.api_key.empty())
-    throw std::invalid_argument("creations and stats need $LOADGEN_API_KEY");
+  if ((o.create_share > 0 || o.stats_share > 0 || o.list_share > 0) && o.api_key.empty())
+    throw std::invalid_argument("creations, stats and listings need $LOADGEN_API_KEY");
   return o;
 }
 

@@ -1,5 +1,5 @@
 # The app tier of the zoned stages: two `serve` instances and one `worker` per app zone, all with
-# deploy/stages/stage4.toml. Instance names: a1 a2 b1 b2 (zone, then number); ports 8081/8082 and
+# deploy/stages/stage$STAGE.toml. Instance names: a1 a2 b1 b2 (zone, then number); ports 8081/8082 and
 # admin ports 9081/9082 on the zone's address; workers' admin port 9181. Sourced.
 APP_INSTANCES="a1 a2 b1 b2"
 WORKER_ZONES="a b"
@@ -8,8 +8,10 @@ app_port() { echo $((8080 + ${1:1})); }
 app_admin_port() { echo $((9080 + ${1:1})); }
 app_zone() { echo "${1:0:1}"; }
 
-app_env() {
+app_env() { # app_env ZONE
+  echo SHORTSTACK_SERVER_ZONE="$1"
   echo SHORTSTACK_POSTGRES_URL="$(pg_app_url)"
+  if [ "$STAGE" -ge 5 ]; then echo SHORTSTACK_POSTGRES_REPLICAS="$(pg_replica_urls)"; fi
   echo SHORTSTACK_REDIS_SENTINELS="$(redis_sentinels)"
   echo SHORTSTACK_REDIS_PASSWORD="$(secret "$W/secrets/redis")"
   echo SHORTSTACK_NATS_URL="nats://$(zone_addr c):$NATS_PORT"
@@ -31,8 +33,8 @@ start_app() {
   else
     admin=9181
   fi
-  args+=(--config "$ROOT/deploy/stages/stage4.toml" --admin-listen "$a:$admin" --data-dir "$d/data")
-  mapfile -t envs < <(app_env)
+  args+=(--config "$ROOT/deploy/stages/stage$STAGE.toml" --admin-listen "$a:$admin" --data-dir "$d/data")
+  mapfile -t envs < <(app_env "$z")
   nohup ip netns exec "ss-$z" env "${envs[@]}" "$bin" "$cmd" "${args[@]}" >>"$d/log" 2>&1 &
   echo $! >"$d/pid"
   echo "$a:$admin" >"$d/admin"

@@ -1,10 +1,14 @@
 # Prometheus in zone c, scraping every instance's and worker's admin /metrics, both HAProxies'
-# exporters and the Patroni nodes, every 2 s. Sourced.
+# exporters and the Patroni nodes (the read replicas' too at stage 5), every 2 s. Sourced.
 PROMETHEUS_PORT=9090
 
 prometheus_config() {
-  local targets=() n z
+  local targets=() patroni=() n z
   for n in $APP_INSTANCES; do targets+=("\"$(zone_addr "$(app_zone "$n")"):$(app_admin_port "$n")\""); done
+  for z in a b; do patroni+=("\"$(zone_addr $z):$PATRONI_REST_PORT\""); done
+  if [ "$STAGE" -ge 5 ]; then
+    while read -r n z; do patroni+=("\"$(zone_addr "$z"):$PATRONI_REPLICA_REST_PORT\""); done <<<"$PG_REPLICA_NODES"
+  fi
   {
     echo "global: {scrape_interval: 2s, evaluation_interval: 2s}"
     echo "scrape_configs:"
@@ -15,7 +19,7 @@ prometheus_config() {
     echo "  - job_name: haproxy"
     echo "    static_configs: [{targets: [\"$(zone_addr lb1):8404\", \"$(zone_addr lb2):8404\"]}]"
     echo "  - job_name: patroni"
-    echo "    static_configs: [{targets: [\"$(zone_addr a):$PATRONI_REST_PORT\", \"$(zone_addr b):$PATRONI_REST_PORT\"]}]"
+    echo "    static_configs: [{targets: [$(IFS=,; echo "${patroni[*]}")]}]"
   } >"$W/prometheus.yml"
 }
 
@@ -30,6 +34,9 @@ start_prometheus() {
 }
 
 stop_prometheus() { stop_pidfile "$W/prometheus.pid" 10; }
+
+# How many scrape targets there are: 4 instances, 2 workers, 2 HAProxies, the Patroni nodes.
+prometheus_targets() { if [ "$STAGE" -ge 5 ]; then echo 12; else echo 10; fi; }
 
 # How many scrape targets Prometheus sees up (the drills check all are).
 prometheus_targets_up() {

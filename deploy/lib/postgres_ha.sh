@@ -1,9 +1,17 @@
 # PostgreSQL under Patroni with etcd: etcd in zone c, one node in zone a and one in zone b, with
-# synchronous replication (an acknowledged commit is on both nodes). Connections over TCP need a
-# password, and only the app zones' addresses are let in; the client zone is refused. Sourced.
+# synchronous replication (an acknowledged commit is on both nodes). At stage 5, one more node per
+# zone is an asynchronous read replica (Patroni tags nofailover and nosync: it never becomes the
+# primary or the synchronous standby, and Patroni re-points it at whichever node leads). Connections
+# over TCP need a password, and only the app zones' addresses are let in; the client zone is
+# refused. Sourced.
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 PG_PORT=5432
 PATRONI_REST_PORT=8008
+# The read replicas share their zone's address with the zone's first node, on the next ports.
+PG_REPLICA_PORT=5433
+PATRONI_REPLICA_REST_PORT=8009
+PG_REPLICA_NODES="n3 a
+n4 b"
 ETCD_PORT=2379
 
 start_etcd() {
@@ -19,8 +27,10 @@ start_etcd() {
     || { echo "etcd did not become healthy" >&2; return 1; }
 }
 
-patroni_config() { # patroni_config NODE ZONE
+patroni_config() { # patroni_config NODE ZONE [PG_PORT REST_PORT replica]
   local n=$1 z=$2 a; a=$(zone_addr "$2")
+  local port=${3:-$PG_PORT} rest=${4:-$PATRONI_REST_PORT} tags="{}"
+  [ "${5:-}" = replica ] && tags="{nofailover: true, nosync: true}"
   local d="$W/pg-$n"
   mkdir -p "$d"; chown postgres "$d"; chmod 700 "$d"
   local su_pw repl_pw; su_pw=$(secret "$W/secrets/pg-superuser"); repl_pw=$(secret "$W/secrets/pg-replication")
@@ -29,9 +39,10 @@ scope: shortstack
 namespace: /service/
 name: $n
 log: {level: WARNING}
+tags: $tags
 restapi:
-  listen: $a:$PATRONI_REST_PORT
-  connect_address: $a:$PATRONI_REST_PORT
+  listen: $a:$rest
+  connect_address: $a:$rest
 etcd3:
   hosts: $(zone_addr c):$ETCD_PORT
 bootstrap:
@@ -61,8 +72,8 @@ bootstrap:
   - host shortstack shortstack $(zone_addr a)/24 scram-sha-256
   - host shortstack shortstack $(zone_addr b)/24 scram-sha-256
 postgresql:
-  listen: $a:$PG_PORT
-  connect_address: $a:$PG_PORT
+  listen: $a:$port
+  connect_address: $a:$port
   data_dir: $d/data
   bin_dir: $PGBIN
   pgpass: $d/pgpass
@@ -79,10 +90,10 @@ YML
   chown postgres "$d/patroni.yml"; chmod 600 "$d/patroni.yml"
 }
 
-start_patroni() { # start_patroni NODE ZONE
+start_patroni() { # start_patroni NODE ZONE [PG_PORT REST_PORT replica]
   local n=$1 z=$2 d="$W/pg-$1"
   alive "$d/patroni.pid" && return 0
-  patroni_config "$n" "$z"
+  patroni_config "$@"
   HOME="$d" nohup ip netns exec "ss-$z" setpriv --reuid=postgres --regid=postgres --init-groups \
     patroni "$d/patroni.yml" >>"$d/patroni.log" 2>&1 &
   echo $! >"$d/patroni.pid"
@@ -130,9 +141,31 @@ start_postgres_ha() {
   pg_create_app_db
 }
 
+# The read replicas' URLs for postgres.replicas ("ZONE=URL,ZONE=URL"): each one node, no failover.
+pg_replica_urls() {
+  local n z out=()
+  while read -r n z; do
+    out+=("$z=postgresql://shortstack:$(secret "$W/secrets/pg-shortstack")@$(zone_addr "$z"):$PG_REPLICA_PORT/shortstack?connect_timeout=2")
+  done <<<"$PG_REPLICA_NODES"
+  (IFS=,; echo "${out[*]}")
+}
+
+pg_replica_streaming() { # pg_replica_streaming NODE: Patroni lists it as a streaming replica
+  in_zone c env HOME="$W" patronictl -c "$W/pg-n1/patroni.yml" list -f json 2>/dev/null |
+    python3 -c 'import json,sys; sys.exit(0 if any(m["Member"]==sys.argv[1] and m["State"] in ("streaming","running") and m["Role"]=="Replica" for m in json.load(sys.stdin)) else 1)' "$1"
+}
+
+start_pg_replicas() {
+  local n z
+  while read -r n z; do start_patroni "$n" "$z" "$PG_REPLICA_PORT" "$PATRONI_REPLICA_REST_PORT" replica; done <<<"$PG_REPLICA_NODES"
+  while read -r n z; do
+    wait_until 120 pg_replica_streaming "$n" || { echo "read replica $n is not streaming" >&2; return 1; }
+  done <<<"$PG_REPLICA_NODES"
+}
+
 stop_postgres_ha() {
   local n
-  for n in n1 n2; do
+  for n in n1 n2 n3 n4; do
     stop_pidfile "$W/pg-$n/patroni.pid" 60
     local pm="$W/pg-$n/data/postmaster.pid"  # a postgres left behind by a killed patroni
     [ -f "$pm" ] && pid_alive "$(head -1 "$pm")" && \

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stage 4 failure drills, each under steady load from bench/loadgen in the client zone:
+# Failure drills of the zoned stages (4, and 5 by default: stage 4 plus a read replica per zone),
+# each under steady load from bench/loadgen in the client zone:
 #   app-kill         kill -9 one serve instance                       (drill 1)
 #   zone-b-cut       take zone b off the network, then back           (drill 2)
 #   zone-a-cut       the same for zone a (where the primaries start)  (drill 3)
@@ -9,7 +10,8 @@
 #                    binary, put it back; one instance at a time       (drill 6)
 #   worker-kill      kill -9 a worker, start it again                 (drill 7)
 #   lb-kill          kill -9 the HAProxy holding the virtual IP; keepalived moves the IP to the other
-# Each reports, per kind of request (redirects of existing links, creations, stats reads): errors
+#   replica-kill     (stage 5) kill -9 zone a's read replica (Patroni and postgres), then start it
+# Each reports, per kind of request (redirects of existing links, creations, stats reads, listings): errors
 # and the longest error window (its recovery time), then checks that every creation the load
 # generator saw acknowledged still redirects to its URL. Targets (the issue's): redirects never
 # fail; creations are back within 30 s of losing the primary; no acknowledged creation is lost; a
@@ -18,18 +20,25 @@
 # Where no instance restarts (pg-primary-kill, worker-kill), the clicks are checked too: every click
 # the instances recorded during the drill must reach the analytics database exactly once.
 #
-# Usage: drills/stage4.sh DIR [DRILL...]   (default: the fast subset app-kill, pg-primary-kill and
-# rolling-deploy, which `make test` runs; FULL_DRILLS=1 (`make drills`) runs all eight; needs root)
-# Brings stage 4 up under DIR/stage and always takes it down. Exit 0 = every target met.
+# At stage 5 every drill also checks that the replicas served reads and, after a failover, that
+# every instance finds its zone's replica fit again without a restart; setup checks read-your-writes
+# through the load balancer.
+#
+# Usage: [STAGE=4|5] drills/zoned.sh DIR [DRILL...]   (default: the fast subset app-kill,
+# pg-primary-kill, rolling-deploy and, at stage 5, replica-kill, which `make test` runs at stage 5;
+# FULL_DRILLS=1 (`make drills`) runs them all; needs root)
+# Brings the stage up under DIR/stage and always takes it down. Exit 0 = every target met.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 DIR=$(realpath -m "${1:?"usage: $0 DIR [DRILL...]"}"); shift
 DRILLS=("$@")
+STAGE=${STAGE:-5}
 if [ ${#DRILLS[@]} -eq 0 ]; then
   DRILLS=(app-kill pg-primary-kill rolling-deploy)
   [ "${FULL_DRILLS:-0}" = 1 ] &&
     DRILLS=(app-kill zone-b-cut zone-a-cut pg-primary-kill redis-primary-kill rolling-deploy worker-kill lb-kill)
+  if [ "$STAGE" -ge 5 ]; then DRILLS+=(replica-kill); fi
 fi
 BIN=${BIN:-$ROOT/build/shortstack}
 LOADGEN=${LOADGEN:-$ROOT/build/loadgen}
@@ -47,10 +56,10 @@ rm -rf "$DIR"; mkdir -p "$DIR"; chmod 755 "$DIR"
 . deploy/lib/keepalived.sh
 . deploy/lib/monitoring.sh
 
-say() { printf '[stage4] %s\n' "$*"; }
+say() { printf '[stage%s] %s\n' "$STAGE" "$*"; }
 trap 'deploy/stage down --workdir "$W" >"$DIR/down.log" 2>&1 || true' EXIT
 
-BIN=$BIN deploy/stage up 4 --workdir "$W" >"$DIR/up.log" 2>&1 || { tail -20 "$DIR/up.log"; exit 1; }
+BIN=$BIN deploy/stage up "$STAGE" --workdir "$W" >"$DIR/up.log" 2>&1 || { tail -20 "$DIR/up.log"; exit 1; }
 . "$W/endpoints.env"
 LB=$(zone_addr vip)
 
@@ -63,7 +72,31 @@ LOADGEN_API_KEY=$(client -b "$DIR/jar" -H "$J" -H "X-CSRF-Token: $CSRF" -d '{"na
   python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 export LOADGEN_API_KEY
 
-loadgen() { in_zone cl env LOADGEN_API_KEY="$LOADGEN_API_KEY" "$LOADGEN" --host "$LB" --port 80 "$@"; }
+# A second account that only reads: its listings are what a read replica serves (the drill
+# account writes all the time, so its own reads wait for the primary or a replica that caught up).
+client -c "$DIR/jar2" -H "$J" -d '{"email":"reader@example.com","password":"orchid lantern ferry 2026"}' "$PUBLIC_URL/api/v1/auth/signup" >/dev/null
+CSRF2=$(client -b "$DIR/jar2" "$PUBLIC_URL/api/v1/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
+LOADGEN_LIST_KEY=$(client -b "$DIR/jar2" -H "$J" -H "X-CSRF-Token: $CSRF2" -d '{"name":"reader"}' "$PUBLIC_URL/api/v1/keys" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+client -H "Authorization: Bearer $LOADGEN_LIST_KEY" -H "$J" -d '{"url":"https://example.com/reader"}' "$PUBLIC_URL/api/v1/links" >/dev/null
+
+loadgen() {
+  in_zone cl env LOADGEN_API_KEY="$LOADGEN_API_KEY" LOADGEN_LIST_KEY="$LOADGEN_LIST_KEY" "$LOADGEN" --host "$LB" --port 80 "$@"
+}
+
+# Read-your-writes through the load balancer: each creation is listed by its owner at once, though
+# the next request may reach another instance and, at stage 5, a replica.
+check_read_your_writes() {
+  local i code listed
+  for i in $(seq 1 20); do
+    code=$(client -H "Authorization: Bearer $LOADGEN_API_KEY" -H "$J" -d "{\"url\":\"https://example.com/ryw/$i\"}" \
+      "$PUBLIC_URL/api/v1/links" | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])')
+    listed=$(client -H "Authorization: Bearer $LOADGEN_API_KEY" "$PUBLIC_URL/api/v1/links?limit=5" |
+      python3 -c 'import json,sys; print(" ".join(l["code"] for l in json.load(sys.stdin)["links"]))')
+    [[ " $listed " == *" $code "* ]] || { say "FAIL: read-your-writes: $code missing from its owner's listing right after creation"; return 1; }
+  done
+  say "read-your-writes: 20 creations, each in its owner's next listing: OK"
+}
 
 # Links that exist before any fault: the redirects every drill sends. One read of each puts it into
 # the shared L2 (and a random pass into the instances' L1s), as in a running service. A link never
@@ -73,7 +106,7 @@ loadgen --rate 100 --connections 4 --seconds 3 --create-share 1 --acked "$DIR/se
 cut -d' ' -f1 "$DIR/seed.acked" >"$DIR/codes"
 loadgen --verify "$DIR/seed.acked" >/dev/null
 loadgen --rate 400 --connections 8 --seconds 3 --codes "$DIR/codes" >/dev/null
-say "stage 4 up; $(wc -l <"$DIR/codes") links seeded"
+say "stage $STAGE up; $(wc -l <"$DIR/codes") links seeded"
 
 # The databases take connections from the app zones only: the client zone must be refused.
 if in_zone cl timeout 5 "$PGBIN/psql" "postgresql://shortstack:$(secret "$W/secrets/pg-shortstack")@$(zone_addr a):$PG_PORT/shortstack?connect_timeout=2" \
@@ -81,11 +114,19 @@ if in_zone cl timeout 5 "$PGBIN/psql" "postgresql://shortstack:$(secret "$W/secr
   say "FAIL: PostgreSQL accepted a connection from the client zone"; exit 1
 fi
 grep -q "no pg_hba.conf entry" "$DIR/client-psql.log" && say "PostgreSQL refuses the client zone (no pg_hba.conf entry): OK"
-# Prometheus scrapes every part: 4 instances, 2 workers, 2 HAProxies, 2 Patroni nodes.
+if [ "$STAGE" -ge 5 ]; then
+  if in_zone cl timeout 5 "$PGBIN/psql" "postgresql://shortstack:$(secret "$W/secrets/pg-shortstack")@$(zone_addr a):$PG_REPLICA_PORT/shortstack?connect_timeout=2" \
+       -c 'SELECT 1' >"$DIR/client-psql-replica.log" 2>&1; then
+    say "FAIL: a read replica accepted a connection from the client zone"; exit 1
+  fi
+  say "the read replicas refuse the client zone too: OK"
+  check_read_your_writes || exit 1
+fi
+# Prometheus scrapes every part: 4 instances, 2 workers, 2 HAProxies, the Patroni nodes.
 # wait_until re-runs a command, so the count is asked inside one (a $(...) would be asked only once).
-all_targets_up() { [ "$(prometheus_targets_up)" = 10 ]; }
-wait_until 20 all_targets_up && say "Prometheus: all 10 scrape targets up" ||
-  say "warning: Prometheus sees $(prometheus_targets_up) of 10 targets up"
+all_targets_up() { [ "$(prometheus_targets_up)" = "$(prometheus_targets)" ]; }
+wait_until 20 all_targets_up && say "Prometheus: all $(prometheus_targets) scrape targets up" ||
+  say "warning: Prometheus sees $(prometheus_targets_up) of $(prometheus_targets) targets up"
 
 # --- faults -----------------------------------------------------------------------------------
 fault_app_kill() {
@@ -106,6 +147,7 @@ heal_pg_primary_kill() {
   rm -f "$W/pg-$n/patroni.pid"
   start_patroni "$n" "$z"
   wait_until 120 pg_has_sync_standby || say "warning: $n did not come back as the synchronous standby"
+  wait_replicas_fit
 }
 
 fault_rolling_deploy() {
@@ -183,6 +225,43 @@ fault_worker_kill() {
 }
 heal_worker_kill() { :; }
 
+fault_replica_kill() {
+  local pm; pm=$(head -1 "$W/pg-n3/data/postmaster.pid")
+  kill -9 "$(cat "$W/pg-n3/patroni.pid")" "$pm" $(pgrep -P "$pm") 2>/dev/null || true
+  echo "killed zone a's read replica n3 (patroni and postgres) with -9"
+}
+heal_replica_kill() {
+  rm -f "$W/pg-n3/patroni.pid"
+  start_patroni n3 a "$PG_REPLICA_PORT" "$PATRONI_REPLICA_REST_PORT" replica
+  wait_until 120 pg_replica_streaming n3 || say "warning: replica n3 is not streaming again"
+  wait_replicas_fit
+}
+
+# --- replicas (stage 5) -------------------------------------------------------------------------
+instance_metric() { # instance_metric NAME METRIC
+  in_zone cl curl -s "http://$(cat "$W/app-$1/admin")/metrics" | awk -v m="$2" '$1 == m {print $2}'
+}
+replica_reads() {
+  local n sum=0 v
+  for n in $APP_INSTANCES; do v=$(instance_metric "$n" shortstack_pg_replica_reads_total); sum=$((sum + ${v:-0})); done
+  echo $sum
+}
+all_replicas_fit() {
+  local n
+  for n in $APP_INSTANCES; do [ "$(instance_metric "$n" shortstack_pg_replicas_fit)" = 1 ] || return 1; done
+}
+# After a failover or a replica restart: every instance finds its zone's replica fit again, with
+# no restart (Patroni re-points the replica; the probe judges what it answers).
+wait_replicas_fit() {
+  [ "$STAGE" -ge 5 ] || return 0
+  local t0; t0=$(date +%s%N)
+  if wait_until 120 all_replicas_fit; then
+    echo "every instance found its zone's replica fit again $(( ($(date +%s%N) - t0) / 1000000 )) ms after the heal began waiting"
+  else
+    say "warning: an instance has no fit replica 120 s after the heal"
+  fi
+}
+
 # --- clicks -------------------------------------------------------------------------------------
 # Clicks the serve instances recorded (their counters; valid while none of them restarts).
 clicks_recorded() {
@@ -226,14 +305,16 @@ run_drill() {
   local name=$1 fn=${1//-/_}
   counts_clicks "$name" && wait_clicks_settled
   loadgen --rate "$RATE" --connections 16 --seconds "$LOAD_SECONDS" --timeout-ms 5000 --codes "$DIR/codes" \
-    --create-share 0.05 --stats-share 0.05 --acked "$DIR/$name.acked" >"$DIR/$name.load" 2>&1 &
+    --create-share 0.05 --stats-share 0.05 --list-share 0.05 --acked "$DIR/$name.acked" >"$DIR/$name.load" 2>&1 &
   local load=$!
-  local rec0=0 sto0=0
+  local rec0=0 sto0=0 rr0
   if counts_clicks "$name"; then rec0=$(clicks_recorded); sto0=$(clicks_stored); fi
+  rr0=$(replica_reads)
   sleep "$FAULT_AT"
   local what; what=$("fault_$fn")
   wait $load
   "heal_$fn" >>"$DIR/$name.heal" 2>&1
+  grep -h "fit again" "$DIR/$name.heal" | sed "s/^/[stage$STAGE] $name: /" || true
   local verify lost summary
   verify=$(loadgen --verify "$DIR/$name.acked" 2>>"$DIR/$name.lost" || true)
   lost=$(sed -n 's/.*lost=\([0-9]*\).*/\1/p' <<<"$verify")
@@ -251,8 +332,13 @@ run_drill() {
     say "$name: clicks recorded during the drill: $rec, stored: $sto"
     summary="$summary clicks_recorded=$rec clicks_stored=$sto"
   fi
+  # Instances that restart (app-kill, rolling-deploy) start their counters again: no figure then.
+  if [ "$STAGE" -ge 5 ] && [ "$name" != app-kill ] && [ "$name" != rolling-deploy ]; then
+    summary="$summary replica_reads=$(( $(replica_reads) - rr0 ))"
+    say "$name: reads the replicas served during the drill: $(field "$summary" replica_reads)"
+  fi
   say "$name: $what"
-  grep -v '^summary' "$DIR/$name.load" | sed 's/^/[stage4]   /'
+  grep -v '^summary' "$DIR/$name.load" | sed "s/^/[stage$STAGE]   /"
   say "$name: acknowledged creations checked afterwards: $(wc -l <"$DIR/$name.acked"), lost: ${lost:-?}"
   say "$name: recovered (last error after the fault): reads $(recovery "$summary" redirect) s, writes $(recovery "$summary" create) s"
   echo "$name $summary lost=${lost:-?}" >>"$DIR/results.txt"
@@ -272,7 +358,7 @@ check() {
   [[ $name == zone-*-cut ]] || [ "$name" = lb-kill ] || [ "$(field "$s" redirect_errors)" = 0 ] ||
     { say "$name: FAIL: redirects of existing links failed"; ok=0; }
   if [ "$name" = rolling-deploy ]; then
-    for k in create stats; do
+    for k in create stats list; do
       [ "$(field "$s" ${k}_errors)" = 0 ] || { say "$name: FAIL: $k requests failed during the deploy"; ok=0; }
     done
   fi
@@ -282,6 +368,15 @@ check() {
   if [[ $name == zone-*-cut ]] || [ "$name" = lb-kill ]; then
     python3 -c "import sys; sys.exit(0 if float('$(field "$s" redirect_window_s)') <= 5 else 1)" ||
       { say "$name: FAIL: redirects failed for more than 5 s"; ok=0; }
+  fi
+  # A replica lost costs nothing: its reads go to the primary.
+  if [ "$name" = replica-kill ]; then
+    for k in create stats list; do
+      [ "$(field "$s" ${k}_errors)" = 0 ] || { say "$name: FAIL: $k requests failed"; ok=0; }
+    done
+  fi
+  if [ -n "$(field "$s" replica_reads)" ] && [ "$(field "$s" replica_reads)" = 0 ]; then
+    say "$name: FAIL: the read replicas served no reads"; ok=0
   fi
   if [ "$name" = pg-primary-kill ]; then
     python3 -c "import sys; sys.exit(0 if float('$(field "$s" create_window_s)') <= 30 else 1)" ||
