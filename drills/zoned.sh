@@ -50,6 +50,7 @@ rm -rf "$DIR"; mkdir -p "$DIR"; chmod 755 "$DIR"
 
 . deploy/lib/common.sh
 . deploy/lib/postgres_ha.sh
+. deploy/lib/pgbouncer.sh
 . deploy/lib/shared_tier.sh
 . deploy/lib/apps.sh
 . deploy/lib/haproxy.sh
@@ -114,6 +115,13 @@ if in_zone cl timeout 5 "$PGBIN/psql" "postgresql://shortstack:$(secret "$W/secr
   say "FAIL: PostgreSQL accepted a connection from the client zone"; exit 1
 fi
 grep -q "no pg_hba.conf entry" "$DIR/client-psql.log" && say "PostgreSQL refuses the client zone (no pg_hba.conf entry): OK"
+# So do the PgBouncers in front of the nodes (their own hba file), though they are the app's way in.
+if in_zone cl env PGPASSWORD="$(secret "$W/secrets/pg-shortstack")" timeout 5 "$PGBIN/psql" \
+     "postgresql://shortstack@$(zone_addr a):$(bouncer_port "$PG_PORT")/shortstack?connect_timeout=2" -c 'SELECT 1' \
+     >"$DIR/client-bouncer.log" 2>&1; then
+  say "FAIL: PgBouncer accepted a connection from the client zone"; exit 1
+fi
+say "PgBouncer refuses the client zone: OK ($(grep -o 'FATAL.*' "$DIR/client-bouncer.log" | head -1))"
 if [ "$STAGE" -ge 5 ]; then
   if in_zone cl timeout 5 "$PGBIN/psql" "postgresql://shortstack:$(secret "$W/secrets/pg-shortstack")@$(zone_addr a):$PG_REPLICA_PORT/shortstack?connect_timeout=2" \
        -c 'SELECT 1' >"$DIR/client-psql-replica.log" 2>&1; then

@@ -123,11 +123,15 @@ pg_create_app_db() {
     "${psql[@]}" -c "CREATE ROLE shortstack LOGIN PASSWORD '$pw'"
   "${psql[@]}" -tAc "SELECT 1 FROM pg_database WHERE datname = 'shortstack'" | grep -q 1 ||
     "${psql[@]}" -c "CREATE DATABASE shortstack OWNER shortstack"
+  # PgBouncer drops the app's startup options: the server-side timeout lives on the role instead
+  # (postgres.statement_timeout_ms).
+  "${psql[@]}" -c "ALTER ROLE shortstack SET statement_timeout = '2s'" >/dev/null
 }
 
-# libpq tries both nodes and keeps the one that accepts writes: this is how the app follows a failover.
+# libpq tries both nodes' bouncers and keeps the one whose node accepts writes: this is how the app
+# follows a failover.
 pg_app_url() {
-  echo "postgresql://shortstack:$(secret "$W/secrets/pg-shortstack")@$(zone_addr a):$PG_PORT,$(zone_addr b):$PG_PORT/shortstack?target_session_attrs=read-write&connect_timeout=2"
+  echo "postgresql://shortstack:$(secret "$W/secrets/pg-shortstack")@$(zone_addr a):$(bouncer_port $PG_PORT),$(zone_addr b):$(bouncer_port $PG_PORT)/shortstack?target_session_attrs=read-write&connect_timeout=2"
 }
 
 start_postgres_ha() {
@@ -145,7 +149,7 @@ start_postgres_ha() {
 pg_replica_urls() {
   local n z out=()
   while read -r n z; do
-    out+=("$z=postgresql://shortstack:$(secret "$W/secrets/pg-shortstack")@$(zone_addr "$z"):$PG_REPLICA_PORT/shortstack?connect_timeout=2")
+    out+=("$z=postgresql://shortstack:$(secret "$W/secrets/pg-shortstack")@$(zone_addr "$z"):$(bouncer_port $PG_REPLICA_PORT)/shortstack?connect_timeout=2")
   done <<<"$PG_REPLICA_NODES"
   (IFS=,; echo "${out[*]}")
 }

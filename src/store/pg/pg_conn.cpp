@@ -141,6 +141,9 @@ Result<PgResult> PgConn::wait_result(Clock::time_point deadline) {
         if (sqlstate == "23505") error = make_error(409, "unique_violation", message);
         else if (sqlstate == "57014") error = make_error(503, "db_timeout", message);  // statement_timeout
         else if (sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("57P", 0) == 0) error = fail(message);
+        // A write reached a standby: a connection kept across a demotion (through PgBouncer, which
+        // outlives its node's role). Dropping it sends the next connect to the new primary.
+        else if (sqlstate == "25006") error = fail(message);
         else error = internal_error("PostgreSQL: " + message);
       }
     }

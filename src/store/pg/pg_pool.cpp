@@ -6,7 +6,10 @@
 namespace shortstack::store::pg {
 
 Result<std::shared_ptr<PgPool>> PgPool::open(PoolOptions options) {
-  std::shared_ptr<PgPool> pool(new PgPool(std::move(options)));
+  std::string error;
+  auto plan = plan_connect(options.url, &error);
+  if (!plan) return make_error(503, "db_unavailable", error);
+  std::shared_ptr<PgPool> pool(new PgPool(std::move(options), std::move(*plan)));
   auto first = pool->acquire(Clock::now() + pool->options_.timeout);
   if (!first) return first.error();
   pool->release(std::move(*first));
@@ -14,7 +17,38 @@ Result<std::shared_ptr<PgPool>> PgPool::open(PoolOptions options) {
 }
 
 std::shared_ptr<PgPool> PgPool::lazy(PoolOptions options) {
-  return std::shared_ptr<PgPool>(new PgPool(std::move(options)));
+  // A URL libpq cannot parse is kept as it is: its connections fail, and say why, when first used.
+  auto plan = plan_connect(options.url).value_or(ConnectPlan{{options.url}, false});
+  return std::shared_ptr<PgPool>(new PgPool(std::move(options), std::move(plan)));
+}
+
+Result<std::unique_ptr<PgConn>> PgPool::connect(Clock::time_point deadline) {
+  const size_t n = plan_.candidates.size();
+  const size_t first = preferred_.load(std::memory_order_relaxed);
+  std::optional<Error> last;
+  for (size_t i = 0; i < n && Clock::now() < deadline; ++i) {
+    const size_t k = (first + i) % n;
+    auto conn = PgConn::connect(plan_.candidates[k], startup_options(), deadline);
+    if (!conn) {
+      last = conn.error();
+      continue;
+    }
+    if (plan_.must_be_writable) {
+      auto standby = (*conn)->exec("SELECT pg_is_in_recovery()", {}, deadline);
+      if (!standby) {
+        last = standby.error();
+        continue;
+      }
+      if (standby->boolean(0, 0)) {
+        last = make_error(503, "db_unavailable", "no server among the PostgreSQL hosts accepts writes");
+        continue;
+      }
+    }
+    preferred_.store(k, std::memory_order_relaxed);
+    return conn;
+  }
+  if (!last) return make_error(503, "db_timeout", "timed out connecting to PostgreSQL");
+  return *last;
 }
 
 std::string PgPool::startup_options() const {
@@ -41,7 +75,7 @@ Result<std::unique_ptr<PgConn>> PgPool::acquire(Clock::time_point deadline) {
   }
   ++open_;  // reserve the slot, then connect without holding the lock
   lock.unlock();
-  auto conn = PgConn::connect(options_.url, startup_options(), deadline);
+  auto conn = connect(deadline);
   if (!conn) {
     lock.lock();
     --open_;

@@ -5,6 +5,7 @@
 // client-side deadline (`timeout`) that covers the wait for a connection and the statements; the
 // server-side statement_timeout is set on each connection as a startup option (behind PgBouncer,
 // which ignores startup options, set it on the role instead: see docs/OPERATIONS.md).
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -13,6 +14,7 @@
 
 #include "store/migrations.h"
 #include "store/pg/pg_conn.h"
+#include "store/pg/writable_hosts.h"
 
 namespace shortstack::store::pg {
 
@@ -70,12 +72,17 @@ class PgPool {
   Result<int> migrate(const std::vector<Migration>& migrations, const std::string& table = "schema_migrations");
 
  private:
-  explicit PgPool(PoolOptions options) : options_(std::move(options)) {}
+  PgPool(PoolOptions options, ConnectPlan plan) : options_(std::move(options)), plan_(std::move(plan)) {}
   Result<std::unique_ptr<PgConn>> acquire(Clock::time_point deadline);
+  // A new connection to the first candidate that answers (and, for read-write URLs with several
+  // hosts, is not a standby), starting with the one that answered last time.
+  Result<std::unique_ptr<PgConn>> connect(Clock::time_point deadline);
   void release(std::unique_ptr<PgConn> conn);
   std::string startup_options() const;
 
   PoolOptions options_;
+  ConnectPlan plan_;
+  std::atomic<size_t> preferred_{0};
   std::mutex mu_;
   std::condition_variable returned_;
   std::deque<std::unique_ptr<PgConn>> idle_;
