@@ -11,6 +11,9 @@
 #   worker-kill      kill -9 a worker, start it again                 (drill 7)
 #   lb-kill          kill -9 the HAProxy holding the virtual IP; keepalived moves the IP to the other
 #   replica-kill     (stage 5) kill -9 zone a's read replica (Patroni and postgres), then start it
+#   replica-lag      (stage 5) stall WAL replay on zone a's replica (SIGSTOP its startup process:
+#                    Patroni resumes a paused replay at once) until zone a's instances demote it,
+#                    then let it go on; they must take it back
 # Each reports, per kind of request (redirects of existing links, creations, stats reads, listings): errors
 # and the longest error window (its recovery time), then checks that every creation the load
 # generator saw acknowledged still redirects to its URL. Targets (the issue's): redirects never
@@ -39,6 +42,7 @@ if [ ${#DRILLS[@]} -eq 0 ]; then
   [ "${FULL_DRILLS:-0}" = 1 ] &&
     DRILLS=(app-kill zone-b-cut zone-a-cut pg-primary-kill redis-primary-kill rolling-deploy worker-kill lb-kill)
   if [ "$STAGE" -ge 5 ]; then DRILLS+=(replica-kill); fi
+  if [ "$STAGE" -ge 5 ] && [ "${FULL_DRILLS:-0}" = 1 ]; then DRILLS+=(replica-lag); fi
 fi
 BIN=${BIN:-$ROOT/build/shortstack}
 LOADGEN=${LOADGEN:-$ROOT/build/loadgen}
@@ -245,6 +249,22 @@ heal_replica_kill() {
   wait_replicas_fit
 }
 
+zone_a_demoted() {
+  local n
+  for n in a1 a2; do [ "$(instance_metric "$n" shortstack_pg_replicas_fit)" = 0 ] || return 1; done
+}
+fault_replica_lag() {
+  local pm startup t0 ms=-1
+  pm=$(head -1 "$W/pg-n3/data/postmaster.pid"); startup=$(pgrep -P "$pm" -f startup)
+  kill -STOP "$startup"; t0=$(date +%s%N)
+  wait_until 15 zone_a_demoted && ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  echo "$ms" >"$DIR/replica-lag.demoted-ms"
+  sleep 3
+  kill -CONT "$startup"
+  echo "stalled WAL replay on zone a's replica n3: a1 and a2 demoted it after $ms ms (limit 2,000 ms, probes every 1,000 ms; -1: never), replay went on 3 s later"
+}
+heal_replica_lag() { wait_replicas_fit; }
+
 # --- replicas (stage 5) -------------------------------------------------------------------------
 instance_metric() { # instance_metric NAME METRIC
   in_zone cl curl -s "http://$(cat "$W/app-$1/admin")/metrics" | awk -v m="$2" '$1 == m {print $2}'
@@ -345,6 +365,7 @@ run_drill() {
     summary="$summary replica_reads=$(( $(replica_reads) - rr0 ))"
     say "$name: reads the replicas served during the drill: $(field "$summary" replica_reads)"
   fi
+  [ -f "$DIR/$name.demoted-ms" ] && summary="$summary demoted_ms=$(cat "$DIR/$name.demoted-ms")"
   say "$name: $what"
   grep -v '^summary' "$DIR/$name.load" | sed "s/^/[stage$STAGE]   /"
   say "$name: acknowledged creations checked afterwards: $(wc -l <"$DIR/$name.acked"), lost: ${lost:-?}"
@@ -377,8 +398,12 @@ check() {
     python3 -c "import sys; sys.exit(0 if float('$(field "$s" redirect_window_s)') <= 5 else 1)" ||
       { say "$name: FAIL: redirects failed for more than 5 s"; ok=0; }
   fi
-  # A replica lost costs nothing: its reads go to the primary.
-  if [ "$name" = replica-kill ]; then
+  # A replica lost or lagging costs nothing: its reads go to the primary.
+  if [ "$name" = replica-lag ]; then
+    python3 -c "import sys; sys.exit(0 if int('$(field "$s" demoted_ms)' or -1) >= 0 else 1)" ||
+      { say "$name: FAIL: the lagging replica was never demoted"; ok=0; }
+  fi
+  if [ "$name" = replica-kill ] || [ "$name" = replica-lag ]; then
     for k in create stats list; do
       [ "$(field "$s" ${k}_errors)" = 0 ] || { say "$name: FAIL: $k requests failed"; ok=0; }
     done

@@ -65,16 +65,11 @@ void PgReplicaSet::start() {
 }
 
 void PgReplicaSet::probe_once() {
-  std::vector<bool> fit_before;
-  {
-    std::lock_guard lock(mu_);
-    for (const auto& r : replicas_) fit_before.push_back(fit(r, Clock::now()));
-  }
   // The primary first: a replica's replay position is then compared with a primary position that
   // is no newer than it, which can only overstate staleness.
   probe_primary();
   for (auto& r : replicas_) probe_replica(r);
-  log_changes(fit_before);
+  log_changes();
 }
 
 void PgReplicaSet::probe_primary() {
@@ -89,9 +84,11 @@ void PgReplicaSet::probe_primary() {
 }
 
 void PgReplicaSet::probe_replica(Replica& replica) {
+  const auto asked_at = Clock::now();
   auto r = probe_query(*replica.pool, "SELECT pg_is_in_recovery(), COALESCE(pg_last_wal_replay_lsn()::text, '')",
                        probe_timeout(options_));
   std::lock_guard lock(mu_);
+  replica.rtt_ms = std::chrono::duration<double, std::milli>(Clock::now() - asked_at).count();
   replica.answering = r && r->rows() == 1;
   replica.standby = replica.answering && r->boolean(0, 0);
   const auto replayed = replica.standby ? parse_lsn(r->text(0, 1)) : std::nullopt;
@@ -125,7 +122,7 @@ std::vector<ReplicaStatus> PgReplicaSet::status() {
   std::lock_guard lock(mu_);
   std::vector<ReplicaStatus> out;
   for (const auto& r : replicas_) {
-    ReplicaStatus s{r.name, r.zone, r.answering, r.standby, r.replayed, std::nullopt, fit(r, now)};
+    ReplicaStatus s{r.name, r.zone, r.answering, r.standby, r.replayed, std::nullopt, r.rtt_ms, fit(r, now)};
     if (r.covered_until)
       s.stale_ms = std::chrono::duration<double, std::milli>(now - *r.covered_until).count();
     out.push_back(s);
@@ -133,17 +130,21 @@ std::vector<ReplicaStatus> PgReplicaSet::status() {
   return out;
 }
 
-void PgReplicaSet::log_changes(const std::vector<bool>& fit_before) {
+void PgReplicaSet::log_changes() {
   const auto now_status = status();
   for (size_t i = 0; i < now_status.size(); ++i) {
     const auto& s = now_status[i];
-    if (s.fit == fit_before[i]) continue;
+    {
+      std::lock_guard lock(mu_);
+      if (replicas_[i].logged_fit == s.fit) continue;
+      replicas_[i].logged_fit = s.fit;
+    }
     // A demotion is worth a warning: reads of this zone now all go to the primary. -1: no bound.
     const double stale_ms = s.stale_ms.value_or(-1.0);
     const auto level = s.fit ? log::Level::Info : log::Level::Warn;
     log::write(level, s.fit ? "pg_replica_fit" : "pg_replica_demoted",
                {{"replica", s.name}, {"zone", s.zone}, {"answering", s.answering}, {"standby", s.standby},
-                {"stale_ms", stale_ms}});
+                {"stale_ms", stale_ms}, {"rtt_ms", s.rtt_ms}});
   }
 }
 

@@ -46,6 +46,7 @@ struct ReplicaStatus {
   bool standby = false;
   Lsn replayed = 0;
   std::optional<double> stale_ms;  // nullopt: no bound (behind everything the probe remembers)
+  double rtt_ms = 0;               // the last probe's round trip
   bool fit = false;  // serves reads of this zone now (before any read-your-writes position)
 };
 
@@ -76,12 +77,16 @@ class PgReplicaSet {
     bool answering = false;
     bool standby = false;
     Lsn replayed = 0;
+    double rtt_ms = 0;
     std::optional<PrimaryHistory::Clock::time_point> covered_until;
+    bool logged_fit = false;
   };
   bool fit(const Replica& r, PrimaryHistory::Clock::time_point now) const;
   void probe_primary();
   void probe_replica(Replica& r);
-  void log_changes(const std::vector<bool>& fit_before);
+  // Logs each replica whose fitness differs from what was last logged for it: a replica also
+  // turns unfit between probes, by ageing, and that must show at the next probe.
+  void log_changes();
 
   std::shared_ptr<PgPool> primary_;
   ReplicaSetOptions options_;
