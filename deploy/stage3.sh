@@ -12,8 +12,8 @@ DIR=$(realpath -m "${1:?"usage: $0 DIR up|down"}")
 CMD=${2:-up}
 BIN=${BIN:-$PWD/build/shortstack}
 
+. deploy/lib/common.sh  # alive, stop_pidfile (zombie-aware), as the zoned stages use them
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 start_app() { # start_app NAME serve|worker
   local name=$1 cmd=$2 d="$DIR/$1"
@@ -41,15 +41,7 @@ start_app() { # start_app NAME serve|worker
   echo "$name did not become ready"; return 1
 }
 
-stop_app() {
-  local d="$DIR/$1"
-  alive "$d/pid" || return 0
-  local pid; pid=$(cat "$d/pid")
-  kill -TERM "$pid"
-  for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-  kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-  rm -f "$d/pid"
-}
+stop_app() { stop_pidfile "$DIR/$1/pid" 30; }
 
 up() {
   mkdir -p "$DIR"; chmod 755 "$DIR"
