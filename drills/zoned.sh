@@ -4,7 +4,8 @@
 #   app-kill         kill -9 one serve instance                       (drill 1)
 #   zone-b-cut       take zone b off the network, then back           (drill 2)
 #   zone-a-cut       the same for zone a (where the primaries start)  (drill 3)
-#   pg-primary-kill  kill -9 the PostgreSQL primary (Patroni + postgres) (drill 4)
+#   pg-primary-kill  kill -9 the PostgreSQL primary (Patroni + postgres) (drill 4); at stage 5 also
+#                    redirects 40 links never read before (only in PostgreSQL) 3 s into the failover
 #   redis-primary-kill  kill -9 the Redis primary                     (drill 5)
 #   rolling-deploy   drain each instance through the HAProxy Runtime API, stop it, start the new
 #                    binary, put it back; one instance at a time       (drill 6)
@@ -113,6 +114,14 @@ loadgen --verify "$DIR/seed.acked" >/dev/null
 loadgen --rate 400 --connections 8 --seconds 3 --codes "$DIR/codes" >/dev/null
 say "stage $STAGE up; $(wc -l <"$DIR/codes") links seeded"
 
+# Links created and never read: only PostgreSQL knows them. At stage 5, pg-primary-kill redirects
+# them while the primary is away, which a replica that was fit when it was last seen must answer.
+for i in $(seq 1 40); do
+  client -H "Authorization: Bearer $LOADGEN_API_KEY" -H "$J" -d "{\"url\":\"https://example.com/cold/$i\"}" \
+    "$PUBLIC_URL/api/v1/links" | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])'
+done >"$DIR/cold.codes"
+date +%s >"$DIR/cold.created"
+
 # The databases take connections from the app zones only: the client zone must be refused.
 if in_zone cl timeout 5 "$PGBIN/psql" "postgresql://shortstack:$(secret "$W/secrets/pg-shortstack")@$(zone_addr a):$PG_PORT/shortstack?connect_timeout=2" \
      -c 'SELECT 1' >"$DIR/client-psql.log" 2>&1; then
@@ -151,8 +160,21 @@ fault_pg_primary_kill() {
   local n z pm; read -r n z < <(pg_leader)
   pm=$(head -1 "$W/pg-$n/data/postmaster.pid")
   kill -9 "$(cat "$W/pg-$n/patroni.pid")" "$pm" $(pgrep -P "$pm") 2>/dev/null || true
-  echo "killed the primary $n (zone $z): patroni and postgres, with -9"
+  echo -n "killed the primary $n (zone $z): patroni and postgres, with -9"
   echo "$n $z" >"$DIR/killed-pg"
+  if [ "$STAGE" -ge 5 ]; then
+    sleep 3  # well inside the failover (~9 s)
+    local code ok=0 total=0
+    while read -r code; do
+      total=$((total + 1))
+      [[ $(in_zone cl curl -s -o /dev/null -w '%{http_code}' -m 5 "http://$LB/$code") == 30* ]] && ok=$((ok + 1))
+    done <"$DIR/cold.codes"
+    echo "$ok $total" >"$DIR/cold.result"
+    local n2 outage=0 v
+    for n2 in $APP_INSTANCES; do v=$(instance_metric "$n2" shortstack_pg_replica_outage_reads_total); outage=$((outage + ${v:-0})); done
+    echo -n "; 3 s later, $ok of $total links never read before (only in PostgreSQL) redirected ($outage answered by a replica while the primary was away)"
+  fi
+  echo
 }
 heal_pg_primary_kill() {
   local n z; read -r n z <"$DIR/killed-pg"
@@ -332,6 +354,11 @@ failures=0
 run_drill() {
   local name=$1 fn=${1//-/_}
   counts_clicks "$name" && wait_clicks_settled
+  # A creation leaves a change marker (30 s at stage 5) that sends its readers to the primary: the
+  # never-read links must be older than that to be the case the replicas cover.
+  if [ "$name" = pg-primary-kill ] && [ "$STAGE" -ge 5 ]; then
+    while [ $(( $(date +%s) - $(cat "$DIR/cold.created") )) -lt 31 ]; do sleep 1; done
+  fi
   loadgen --rate "$RATE" --connections 16 --seconds "$LOAD_SECONDS" --timeout-ms 5000 --codes "$DIR/codes" \
     --create-share 0.05 --stats-share 0.05 --list-share 0.05 --acked "$DIR/$name.acked" >"$DIR/$name.load" 2>&1 &
   local load=$!
@@ -366,6 +393,10 @@ run_drill() {
     say "$name: reads the replicas served during the drill: $(field "$summary" replica_reads)"
   fi
   [ -f "$DIR/$name.demoted-ms" ] && summary="$summary demoted_ms=$(cat "$DIR/$name.demoted-ms")"
+  if [ "$name" = pg-primary-kill ] && [ -f "$DIR/cold.result" ]; then
+    read -r cold_ok cold_total <"$DIR/cold.result"
+    summary="$summary cold_ok=$cold_ok cold_total=$cold_total"
+  fi
   say "$name: $what"
   grep -v '^summary' "$DIR/$name.load" | sed "s/^/[stage$STAGE]   /"
   say "$name: acknowledged creations checked afterwards: $(wc -l <"$DIR/$name.acked"), lost: ${lost:-?}"
@@ -410,6 +441,9 @@ check() {
   fi
   if [ -n "$(field "$s" replica_reads)" ] && [ "$(field "$s" replica_reads)" = 0 ]; then
     say "$name: FAIL: the read replicas served no reads"; ok=0
+  fi
+  if [ -n "$(field "$s" cold_total)" ] && [ "$(field "$s" cold_ok)" != "$(field "$s" cold_total)" ]; then
+    say "$name: FAIL: links only PostgreSQL knew did not redirect while the primary was away"; ok=0
   fi
   if [ "$name" = pg-primary-kill ]; then
     python3 -c "import sys; sys.exit(0 if float('$(field "$s" create_window_s)') <= 30 else 1)" ||

@@ -126,6 +126,9 @@ links::PgReadRouting read_routing(const config::Config& c, const std::shared_ptr
   o.pool.timeout = std::chrono::milliseconds(std::min<int64_t>(c.postgres.timeout_ms, 1000));
   o.pool.statement_timeout = std::chrono::milliseconds(c.postgres.statement_timeout_ms);
   o.pool.search_path = c.postgres.search_path;
+  // A change's marker outlives this window plus the lag limit and a probe: see pick_during_outage.
+  o.outage_reads = std::chrono::milliseconds(
+      std::max<int64_t>(0, c.cache.l2_tombstone_ms - c.postgres.replica_max_lag_ms - c.postgres.topology_probe_ms));
   links::PgReadRouting routing;
   routing.replicas = std::make_shared<store::pg::PgReplicaSet>(pg, o);
   // A mark must outlive the staleness any fit replica may have, plus one probe of slack.

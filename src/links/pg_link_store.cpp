@@ -105,13 +105,26 @@ Result<std::optional<Link>> PgLinkStore::find_by_code(std::string_view code) { r
 
 Result<std::optional<Link>> PgLinkStore::find_by_code_relaxed(std::string_view code) {
   store::pg::PgPool& pool = read_pool(store::pg::Lsn{0});
-  if (&pool == pool_.get()) return find_on(pool, code);
+  if (&pool == pool_.get()) return find_on_primary_or_outage_replica(code);
   // A replica that errs or lacks the link is asked no further: the primary answers, and a link
   // created a moment ago (the common miss) is found there.
   auto found = find_on(pool, code);
   if (found && found->has_value()) return found;
   metrics::registry().pg_replica_miss_retries.inc();
-  return find_on(*pool_, code);
+  return find_on_primary_or_outage_replica(code);
+}
+
+Result<std::optional<Link>> PgLinkStore::find_on_primary_or_outage_replica(std::string_view code) {
+  auto found = find_on(*pool_, code);
+  if (found || found.error().http_status != 503 || !routing_.replicas) return found;
+  // The primary is away (a failover): a replica that was fit when it was last seen may answer a
+  // link it holds. Its "no such link" is not trusted (the link may be newer than its replay).
+  auto replica = routing_.replicas->pick_during_outage();
+  if (!replica) return found;
+  auto on_replica = find_on(*replica, code);
+  if (!on_replica || !on_replica->has_value()) return found;
+  metrics::registry().pg_replica_outage_reads.inc();
+  return on_replica;
 }
 
 Result<LinkPage> PgLinkStore::list_by_owner(int64_t owner_id, std::optional<int64_t> before_id, size_t limit) {

@@ -38,6 +38,8 @@ class PgLinkStore final : public LinkStore {
   // The pool a read may use: a replica that has replayed `must_see`, or the primary.
   store::pg::PgPool& read_pool(std::optional<store::pg::Lsn> must_see);
   Result<std::optional<Link>> find_on(store::pg::PgPool& pool, std::string_view code);
+  // The primary's answer; while it is away, a found link from a replica fit when it was last seen.
+  Result<std::optional<Link>> find_on_primary_or_outage_replica(std::string_view code);
 
   std::shared_ptr<store::pg::PgPool> pool_;
   PgReadRouting routing_;

@@ -180,5 +180,62 @@ TEST_F(ReadSplit, AReplicaThatDoesNotAnswerIsSkippedAndReadsStillSucceed) {
   EXPECT_TRUE(store_->list_by_owner(7, std::nullopt, 10));
 }
 
+// A failover: the primary does not answer. A replica that was fit when the primary last answered
+// may answer a relaxed lookup of a link it holds, for a while; never a strict one, never "no such
+// link". The primary here is a dead address behind the store, while the replica set still probes
+// the real primary (its samples are what "when the primary last answered" means).
+class OutageReads : public ReadSplit {
+ protected:
+  void open_outage(std::chrono::milliseconds outage_reads) {
+    const std::string schema = testing::temp_pg_schema();
+    store::pg::PoolOptions o;
+    o.url = testing::test_pg_url();
+    o.search_path = schema;
+    primary_ = *store::pg::PgPool::open(o);
+    ASSERT_TRUE(primary_->migrate(store::postgres_migrations()));
+    ASSERT_TRUE(PgLinkStore(primary_).create(link_of("out0001", 9)));
+    store::pg::ReplicaSetOptions r;
+    r.replicas = {{"a", replica_url()}};
+    r.local_zone = "a";
+    r.max_lag = 0ms;  // never fit *now*, so relaxed reads go to the (dead) primary first
+    r.probe_interval = 100ms;
+    r.outage_reads = outage_reads;
+    r.pool = o;
+    replicas_ = std::make_shared<store::pg::PgReplicaSet>(primary_, r);
+    marks_ = std::make_shared<store::pg::WriteMarks>(std::make_shared<cache::MemoryCache>(1000), 10s);
+    store::pg::PoolOptions dead = o;
+    dead.url = "postgresql://postgres@127.0.0.1:1/postgres?connect_timeout=1";
+    dead.timeout = 1000ms;
+    store_ = std::make_shared<PgLinkStore>(store::pg::PgPool::lazy(dead), PgReadRouting{replicas_, marks_});
+  }
+};
+
+TEST_F(OutageReads, AReplicaFitWhenThePrimaryWasLastSeenAnswersLinksItHolds) {
+  open_outage(60s);
+  ASSERT_TRUE(probe_until([&] { return replicas_->pick_during_outage() != nullptr; })) << "the replica never caught up";
+  const auto before = metrics::registry().pg_replica_outage_reads.value();
+  auto found = store_->find_by_code_relaxed("out0001");
+  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->url, "https://example.com/out0001");
+  EXPECT_EQ(metrics::registry().pg_replica_outage_reads.value() - before, 1u);
+
+  auto unknown = store_->find_by_code_relaxed("nosuch1");
+  ASSERT_FALSE(unknown) << "a replica's 'no such link' is not trusted: the link may be newer than it";
+  EXPECT_EQ(unknown.error().http_status, 503);
+  auto strict = store_->find_by_code("out0001");
+  ASSERT_FALSE(strict) << "a strict read (a change is recent) never falls back";
+  EXPECT_EQ(strict.error().http_status, 503);
+}
+
+TEST_F(OutageReads, WithoutAnOutageWindowThePrimarysErrorStands) {
+  open_outage(0ms);
+  replicas_->probe_once();
+  EXPECT_EQ(replicas_->pick_during_outage(), nullptr);
+  auto found = store_->find_by_code_relaxed("out0001");
+  ASSERT_FALSE(found);
+  EXPECT_EQ(found.error().http_status, 503);
+}
+
 }  // namespace
 }  // namespace shortstack::links

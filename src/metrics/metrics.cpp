@@ -166,6 +166,8 @@ std::string Registry::render() const {
           pg_primary_reads);
   counter("shortstack_pg_replica_miss_retries_total", "Replica reads that found nothing and were asked again of the primary.",
           pg_replica_miss_retries);
+  counter("shortstack_pg_replica_outage_reads_total",
+          "Redirect lookups a replica answered while the primary was away (a failover).", pg_replica_outage_reads);
   out += "# HELP shortstack_store_duration_seconds Store call latency.\n";
   out += "# TYPE shortstack_store_duration_seconds histogram\n";
   store_read_latency.render(out, "shortstack_store_duration_seconds", "op=\"read\"");

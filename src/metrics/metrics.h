@@ -54,6 +54,7 @@ class Registry {
   // Reads a read replica may serve (stage 5): served there, sent to the primary, or missed there
   // and retried on the primary.
   Counter pg_replica_reads, pg_primary_reads, pg_replica_miss_retries;
+  Counter pg_replica_outage_reads;  // relaxed reads a replica answered while the primary was away
   Histogram store_read_latency, store_write_latency;
 
   void add_gauge(std::string name, std::string help, std::function<double()> read);

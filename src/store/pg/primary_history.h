@@ -24,6 +24,10 @@ class PrimaryHistory {
   // holds everything committed by then. nullopt when every kept sample is ahead of it.
   std::optional<Clock::time_point> covered_until(Lsn replayed) const;
   bool empty() const { return samples_.empty(); }
+  // When the primary last answered; nullopt before it ever did.
+  std::optional<Clock::time_point> latest() const {
+    return samples_.empty() ? std::nullopt : std::optional<Clock::time_point>(samples_.back().at);
+  }
 
  private:
   struct Sample {

@@ -117,6 +117,19 @@ std::shared_ptr<PgPool> PgReplicaSet::pick(Lsn must_see) {
   return nullptr;
 }
 
+std::shared_ptr<PgPool> PgReplicaSet::pick_during_outage() {
+  const auto now = Clock::now();
+  std::lock_guard lock(mu_);
+  const auto last_seen = history_.latest();
+  if (!last_seen || now - *last_seen > options_.outage_reads) return nullptr;
+  for (const Replica& r : replicas_) {
+    const bool fit_when_last_seen = r.zone == options_.local_zone && r.answering && r.standby && r.covered_until &&
+                                    *last_seen - *r.covered_until <= options_.max_lag;
+    if (fit_when_last_seen) return r.pool;
+  }
+  return nullptr;
+}
+
 std::vector<ReplicaStatus> PgReplicaSet::status() {
   const auto now = Clock::now();
   std::lock_guard lock(mu_);

@@ -37,6 +37,10 @@ struct ReplicaSetOptions {
   std::chrono::milliseconds max_lag{2000};
   std::chrono::milliseconds probe_interval{1000};
   PoolOptions pool;  // size, timeouts and schema for each replica's pool (the url is each replica's)
+  // How long after the primary last answered a replica may still serve relaxed reads that the
+  // primary cannot (pick_during_outage); zero: never. Must stay below the change markers' lifetime
+  // minus max_lag and a probe: see pick_during_outage.
+  std::chrono::milliseconds outage_reads{0};
 };
 
 struct ReplicaStatus {
@@ -65,6 +69,12 @@ class PgReplicaSet {
   // A pool on a fit replica in this zone that has replayed at least `must_see`, or null: read the
   // primary. Fit replicas take turns.
   std::shared_ptr<PgPool> pick(Lsn must_see = 0);
+  // While the primary does not answer (a failover): a replica of this zone that was fit when the
+  // primary last answered, for at most outage_reads after that; else null. No commit happens
+  // without a primary, so such a replica lacks only what committed in its last max_lag before the
+  // crash, and every change of that time still has its marker in the shared cache: a caller that
+  // saw no marker (a relaxed read) gets what the primary would have said.
+  std::shared_ptr<PgPool> pick_during_outage();
   PgPool& primary() { return *primary_; }
   const std::string& local_zone() const { return options_.local_zone; }
   std::vector<ReplicaStatus> status();
