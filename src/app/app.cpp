@@ -254,15 +254,20 @@ int serve(const config::Config& c) {
   for (size_t i = 0; i < loops.size(); ++i) loops.at(i).on_tick([&recorder, i] { recorder->flush(i); });
   auto& reg = metrics::registry();
   add_queue_gauge(*queue);
-  if (const auto replicas = stores.read_routing.replicas) {
-    reg.add_gauge("shortstack_pg_replicas_fit", "Read replicas of this zone that may serve reads now.", [replicas] {
+  if (stores.read_routing.replicas) {
+    // Weak: the registry outlives serve(), and the replica set's probe thread must stop with it.
+    std::weak_ptr<store::pg::PgReplicaSet> weak = stores.read_routing.replicas;
+    reg.add_gauge("shortstack_pg_replicas_fit", "Read replicas of this zone that may serve reads now.", [weak] {
       double n = 0;
-      for (const auto& s : replicas->status()) n += s.fit ? 1 : 0;
+      if (auto replicas = weak.lock())
+        for (const auto& s : replicas->status()) n += s.fit ? 1 : 0;
       return n;
     });
     reg.add_gauge("shortstack_pg_replica_stale_seconds",
-                  "The most any replica of this zone may be behind the primary (-1: no bound).", [replicas] {
+                  "The most any replica of this zone may be behind the primary (-1: no bound).", [weak] {
                     double worst = 0;
+                    auto replicas = weak.lock();
+                    if (!replicas) return worst;
                     for (const auto& s : replicas->status()) {
                       if (s.zone != replicas->local_zone()) continue;
                       if (!s.stale_ms) return -1.0;
