@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "store/pg/lsn.h"
+#include "store/pg/replica_set.h"
 
 namespace shortstack::store::pg {
 namespace {
@@ -50,6 +51,14 @@ TEST(PrimaryHistory, ForgetsSamplesOutsideTheWindowButKeepsOneBoundBeyondIt) {
   EXPECT_FALSE(h.covered_until(100).has_value()) << "old samples are gone, so a replica that far behind has no bound";
   EXPECT_EQ(h.covered_until(800), t0 + 7s);
   EXPECT_EQ(h.covered_until(750), t0 + 6s);
+}
+
+TEST(ReplicaNames, AreHostAndPortWithoutCredentials) {
+  EXPECT_EQ(url_host_port("postgresql://u:pw@10.78.1.1:6433/shortstack?connect_timeout=2"), "10.78.1.1:6433");
+  EXPECT_EQ(url_host_port("postgresql://10.78.1.1:6433/db"), "10.78.1.1:6433");
+  EXPECT_EQ(url_host_port("postgres://u@h"), "h");
+  EXPECT_EQ(url_host_port("postgresql://u:p@ss@h:1/db"), "h:1") << "never part of a password";
+  EXPECT_EQ(url_host_port("postgresql://u:p@ss@h:1?x=@"), "h:1");
 }
 
 }  // namespace

@@ -22,9 +22,10 @@ Result<PgResult> probe_query(PgPool& pool, std::string_view sql, std::chrono::mi
 std::string url_host_port(const std::string& url) {
   auto start = url.find("://");
   start = start == std::string::npos ? 0 : start + 3;
-  if (const auto at = url.find('@', start); at != std::string::npos && at < url.find('/', start)) start = at + 1;
-  const auto end = url.find_first_of("/?", start);
-  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  const auto end = std::min(url.find_first_of("/?", start), url.size());
+  // The last '@' before the path ends the credentials, whatever they hold.
+  if (const auto at = url.rfind('@', end == 0 ? 0 : end - 1); at != std::string::npos && at >= start) start = at + 1;
+  return url.substr(start, end - start);
 }
 
 PgReplicaSet::PgReplicaSet(std::shared_ptr<PgPool> primary, ReplicaSetOptions options)
