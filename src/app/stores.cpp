@@ -24,9 +24,8 @@ bool uses_postgres(const config::Config& c) {
 
 namespace {
 
-Result<std::shared_ptr<store::pg::PgPool>> open_pool(const config::Config& c, const std::string& url,
-                                                     const std::vector<store::Migration>& migrations,
-                                                     const std::string& table) {
+// The [postgres] pool settings for one server; replicas and primaries alike.
+store::pg::PoolOptions pool_options(const config::Config& c, const std::string& url) {
   store::pg::PoolOptions o;
   o.url = url;
   o.size = static_cast<size_t>(c.postgres.pool_size);
@@ -34,6 +33,13 @@ Result<std::shared_ptr<store::pg::PgPool>> open_pool(const config::Config& c, co
   o.timeout = std::chrono::milliseconds(c.postgres.timeout_ms);
   o.statement_timeout = std::chrono::milliseconds(c.postgres.statement_timeout_ms);
   o.search_path = c.postgres.search_path;
+  return o;
+}
+
+Result<std::shared_ptr<store::pg::PgPool>> open_pool(const config::Config& c, const std::string& url,
+                                                     const std::vector<store::Migration>& migrations,
+                                                     const std::string& table) {
+  const store::pg::PoolOptions o = pool_options(c, url);
   auto pool = store::pg::PgPool::open(o);
   // The URL may hold a password: errors name the server's answer, never the URL.
   if (!pool) return make_error(503, pool.error().code, "PostgreSQL: " + pool.error().message);
@@ -120,12 +126,9 @@ links::PgReadRouting read_routing(const config::Config& c, const std::shared_ptr
   o.local_zone = c.server.zone;
   o.max_lag = std::chrono::milliseconds(c.postgres.replica_max_lag_ms);
   o.probe_interval = std::chrono::milliseconds(c.postgres.topology_probe_ms);
-  o.pool.size = static_cast<size_t>(c.postgres.pool_size);
-  o.pool.max_waiters = static_cast<size_t>(c.postgres.pool_max_waiters);
+  o.pool = pool_options(c, "");  // each replica's url is set by the replica set
   // A replica that cannot answer soon is skipped for the primary: shorter than the primary's wait.
-  o.pool.timeout = std::chrono::milliseconds(std::min<int64_t>(c.postgres.timeout_ms, 1000));
-  o.pool.statement_timeout = std::chrono::milliseconds(c.postgres.statement_timeout_ms);
-  o.pool.search_path = c.postgres.search_path;
+  o.pool.timeout = std::min(o.pool.timeout, std::chrono::milliseconds(1000));
   // A change's marker outlives this window plus the lag limit and a probe: see pick_during_outage.
   o.outage_reads = std::chrono::milliseconds(
       std::max<int64_t>(0, c.cache.l2_tombstone_ms - c.postgres.replica_max_lag_ms - c.postgres.topology_probe_ms));
