@@ -170,8 +170,7 @@ fault_pg_primary_kill() {
       [[ $(in_zone cl curl -s -o /dev/null -w '%{http_code}' -m 5 "http://$LB/$code") == 30* ]] && ok=$((ok + 1))
     done <"$DIR/cold.codes"
     echo "$ok $total" >"$DIR/cold.result"
-    local n2 outage=0 v
-    for n2 in $APP_INSTANCES; do v=$(instance_metric "$n2" shortstack_pg_replica_outage_reads_total); outage=$((outage + ${v:-0})); done
+    local outage; outage=$(metric_sum shortstack_pg_replica_outage_reads_total $APP_INSTANCES)
     echo -n "; 3 s later, $ok of $total links never read before (only in PostgreSQL) redirected ($outage answered by a replica while the primary was away)"
   fi
   echo
@@ -288,14 +287,15 @@ fault_replica_lag() {
 heal_replica_lag() { wait_replicas_fit; }
 
 # --- replicas (stage 5) -------------------------------------------------------------------------
-instance_metric() { # instance_metric NAME METRIC
+instance_metric() { # instance_metric NAME METRIC: one process's value (serve a1, worker aw, ...)
   in_zone cl curl -s "http://$(cat "$W/app-$1/admin")/metrics" | awk -v m="$2" '$1 == m {print $2}'
 }
-replica_reads() {
-  local n sum=0 v
-  for n in $APP_INSTANCES; do v=$(instance_metric "$n" shortstack_pg_replica_reads_total); sum=$((sum + ${v:-0})); done
+metric_sum() { # metric_sum METRIC NAME...: summed over those processes; a missing value counts 0
+  local m=$1 n sum=0 v; shift
+  for n in "$@"; do v=$(instance_metric "$n" "$m"); v=${v%.*}; sum=$((sum + ${v:-0})); done
   echo $sum
 }
+replica_reads() { metric_sum shortstack_pg_replica_reads_total $APP_INSTANCES; }
 all_replicas_fit() {
   local n
   for n in $APP_INSTANCES; do [ "$(instance_metric "$n" shortstack_pg_replicas_fit)" = 1 ] || return 1; done
@@ -314,14 +314,7 @@ wait_replicas_fit() {
 
 # --- clicks -------------------------------------------------------------------------------------
 # Clicks the serve instances recorded (their counters; valid while none of them restarts).
-clicks_recorded() {
-  local n sum=0 v
-  for n in $APP_INSTANCES; do
-    v=$(in_zone cl curl -s "http://$(cat "$W/app-$n/admin")/metrics" | awk '$1 == "shortstack_clicks_recorded_total" {print $2}')
-    sum=$((sum + ${v%.*}))
-  done
-  echo $sum
-}
+clicks_recorded() { metric_sum shortstack_clicks_recorded_total $APP_INSTANCES; }
 # Clicks in the analytics database (humans and bots), read on the current primary.
 clicks_stored() {
   local n z; read -r n z < <(pg_leader)
@@ -331,14 +324,7 @@ clicks_stored() {
 counts_clicks() { [ "$1" = pg-primary-kill ] || [ "$1" = worker-kill ]; }
 # Before counting, the previous drill's clicks must have landed: a batch held by a killed worker or
 # published late by a zone that was cut would otherwise count as this drill's.
-queue_depth() {
-  local z sum=0 v
-  for z in $WORKER_ZONES; do
-    v=$(in_zone cl curl -s "http://$(cat "$W/app-${z}w/admin")/metrics" | awk '$1 == "shortstack_queue_depth" {print $2}')
-    sum=$((sum + ${v%.*}))
-  done
-  echo $sum
-}
+queue_depth() { metric_sum shortstack_queue_depth $(for z in $WORKER_ZONES; do echo "${z}w"; done); }
 wait_clicks_settled() {
   local last=-1 now
   for _ in $(seq 1 60); do
