@@ -89,25 +89,44 @@ void HourRollup::append_breakdown(std::string& out) const {
   }
 }
 
-std::optional<std::vector<BreakdownEntry>> HourRollup::decode_breakdown(std::string_view text) {
-  std::vector<BreakdownEntry> out;
+namespace {
+
+// Calls fn(dimension, key, clicks) for each line of an encoded breakdown; false at the first line
+// that does not decode.
+template <class F>
+bool for_each_encoded_entry(std::string_view text, F&& fn) {
   while (!text.empty()) {
     const size_t eol = text.find('\n');
-    if (eol == std::string_view::npos) return std::nullopt;
+    if (eol == std::string_view::npos) return false;
     const std::string_view line = text.substr(0, eol);
     text.remove_prefix(eol + 1);
     const size_t tab1 = line.find('\t');
     const size_t tab2 = line.rfind('\t');
-    if (tab1 != 1 || tab2 == tab1) return std::nullopt;
+    if (tab1 != 1 || tab2 == tab1) return false;
     const auto dim = dimension_of_letter(line[0]);
-    if (!dim) return std::nullopt;
-    BreakdownEntry e{*dim, std::string(line.substr(2, tab2 - 2)), 0};
+    if (!dim) return false;
+    int64_t clicks = 0;
     const char* end = line.data() + line.size();
-    auto [p, ec] = std::from_chars(line.data() + tab2 + 1, end, e.clicks);
-    if (ec != std::errc() || p != end || e.clicks < 0) return std::nullopt;
-    out.push_back(std::move(e));
+    auto [p, ec] = std::from_chars(line.data() + tab2 + 1, end, clicks);
+    if (ec != std::errc() || p != end || clicks < 0) return false;
+    fn(*dim, line.substr(2, tab2 - 2), clicks);
   }
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::vector<BreakdownEntry>> HourRollup::decode_breakdown(std::string_view text) {
+  std::vector<BreakdownEntry> out;
+  const bool ok = for_each_encoded_entry(text, [&](Dimension d, std::string_view key, int64_t clicks) {
+    out.push_back({d, std::string(key), clicks});
+  });
+  if (!ok) return std::nullopt;
   return out;
+}
+
+bool HourRollup::valid_breakdown(std::string_view text) {
+  return for_each_encoded_entry(text, [](Dimension, std::string_view, int64_t) {});
 }
 
 }  // namespace shortstack::analytics

@@ -45,6 +45,8 @@ struct HourRollup {
   std::string encode_breakdown() const;
   void append_breakdown(std::string& out) const;
   static std::optional<std::vector<BreakdownEntry>> decode_breakdown(std::string_view text);
+  // Whether decode_breakdown() would accept the text, without building the entries.
+  static bool valid_breakdown(std::string_view text);
 };
 
 struct LinkHour {

@@ -70,5 +70,14 @@ TEST(HourRollup, BreakdownTextRoundTrips) {
   EXPECT_TRUE(HourRollup::decode_breakdown(""));
 }
 
+TEST(HourRollup, ValidBreakdownAgreesWithDecode) {
+  HourRollup r;
+  r.add_human("(direct)", "DE", "phone", "Safari", "iOS", 5, 2);
+  for (const std::string& text : {r.encode_breakdown(), std::string(), std::string("x\tkey\t1\n"),
+                                  std::string("r\tkey\t-1\n"), std::string("r\tkey\t1"), std::string("r\tkey\t1x\n"),
+                                  std::string("rr\tkey\t1\n")})
+    EXPECT_EQ(HourRollup::valid_breakdown(text), HourRollup::decode_breakdown(text).has_value()) << text;
+}
+
 }  // namespace
 }  // namespace shortstack::analytics

@@ -229,9 +229,10 @@ Result<size_t> SqliteClickStore::compact() {
                        "ON CONFLICT(link_id) DO UPDATE SET clicks = clicks + excluded.clicks, bots = bots + excluded.bots");
     totals.bind(1, through);
     if (auto st = totals.run(); !st) return st.error();
-    SHORTSTACK_PREPARE(drop, c, "DELETE FROM click_deltas WHERE seq <= ?");
-    drop.bind(1, through);
-    if (auto st = drop.run(); !st) return st.error();
+    // Every delta is <= through: this transaction holds the write lock, so none was appended since
+    // MAX(seq) was read. Without a WHERE clause SQLite drops the table's and its index's pages
+    // wholesale instead of deleting rows one by one (~10% of a spread compaction).
+    if (auto st = c.exec("DELETE FROM click_deltas"); !st) return st.error();
     return rows;
   });
   last_compaction_.store(Clock::now().time_since_epoch().count());

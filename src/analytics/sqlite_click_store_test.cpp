@@ -93,6 +93,22 @@ TEST(SqliteClickStore, CompactionChangesNoAnswer) {
   EXPECT_EQ((*store->hours(7, kHour, kHour + 1))[0].rollup.clicks, 6);
 }
 
+// A link-hour with a single delta is copied into click_hours as stored, without decoding; it is
+// still checked, so a corrupt delta stops the fold instead of moving into the compacted table.
+TEST(SqliteClickStore, CompactionRefusesACorruptLoneDelta) {
+  auto db = testing::temp_analytics_db();
+  auto store = *SqliteClickStore::open(db);
+  ASSERT_TRUE(applied(store->apply(round({{"a", 7, kHour, 3, "x.example"}, {"b", 8, kHour, 1, "y.example"}}))));
+  ASSERT_TRUE(db->write<Ok>([](store::SqliteConn& c) -> Result<Ok> {
+    if (auto st = c.exec("UPDATE click_deltas SET breakdown = 'r\tx.example\tlots\n' WHERE link_id = 8"); !st)
+      return st.error();
+    return Ok{};
+  }));
+  EXPECT_FALSE(store->compact());
+  EXPECT_EQ(store->pending_deltas(), 2u) << "the fold rolled back whole";
+  EXPECT_EQ(store->totals({7})->at(7).clicks, 3);
+}
+
 TEST(SqliteClickStore, DeltasLeftByAnEarlierProcessAreFoundAgain) {
   auto db = testing::temp_analytics_db();
   {

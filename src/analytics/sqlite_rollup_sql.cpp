@@ -67,30 +67,67 @@ std::unique_ptr<Accumulator<T>> take_accumulator(sqlite3_context* ctx) {
   return std::unique_ptr<Accumulator<T>>(slot ? *slot : nullptr);
 }
 
+// A group of one row (most link-hours, when clicks spread over many links) passes its value through
+// as stored; decoding and re-encoding start only at the second row.
+struct BreakdownSum {
+  std::string first;
+  size_t rows = 0;
+  HourRollup sum;
+};
+
 void sum_breakdown_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  auto* acc = accumulator<HourRollup>(ctx, true);
+  auto* acc = accumulator<BreakdownSum>(ctx, true);
   if (!acc) return sqlite3_result_error_nomem(ctx);
-  if (!add_breakdown(acc->value, text_of(argv[0]))) acc->bad = true;
+  const std::string_view text = text_of(argv[0]);
+  BreakdownSum& b = acc->value;
+  if (b.rows++ == 0) {
+    if (!HourRollup::valid_breakdown(text)) acc->bad = true;
+    b.first = text;
+    return;
+  }
+  if (b.rows == 2 && !add_breakdown(b.sum, b.first)) acc->bad = true;
+  if (!add_breakdown(b.sum, text)) acc->bad = true;
 }
 
 void sum_breakdown_final(sqlite3_context* ctx) {
-  auto acc = take_accumulator<HourRollup>(ctx);
+  auto acc = take_accumulator<BreakdownSum>(ctx);
   if (acc && acc->bad) return sqlite3_result_error(ctx, "corrupt click breakdown", -1);
-  result_text(ctx, acc ? acc->value.encode_breakdown() : std::string());
+  if (!acc) return result_text(ctx, std::string());
+  result_text(ctx, acc->value.rows == 1 ? acc->value.first : acc->value.sum.encode_breakdown());
+}
+
+struct VisitorUnion {
+  std::string first;
+  size_t rows = 0;
+  VisitorSketch sum;
+};
+
+bool add_sketch(VisitorSketch& into, std::string_view bytes) {
+  auto s = VisitorSketch::decode(bytes);
+  if (!s) return false;
+  into.merge(*s);
+  return true;
 }
 
 void union_visitors_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  auto* acc = accumulator<VisitorSketch>(ctx, true);
+  auto* acc = accumulator<VisitorUnion>(ctx, true);
   if (!acc) return sqlite3_result_error_nomem(ctx);
-  auto s = VisitorSketch::decode(blob_of(argv[0]));
-  if (!s) acc->bad = true;
-  else acc->value.merge(*s);
+  const std::string_view bytes = blob_of(argv[0]);
+  VisitorUnion& u = acc->value;
+  if (u.rows++ == 0) {
+    if (!VisitorSketch::valid(bytes)) acc->bad = true;
+    u.first = bytes;
+    return;
+  }
+  if (u.rows == 2 && !add_sketch(u.sum, u.first)) acc->bad = true;
+  if (!add_sketch(u.sum, bytes)) acc->bad = true;
 }
 
 void union_visitors_final(sqlite3_context* ctx) {
-  auto acc = take_accumulator<VisitorSketch>(ctx);
+  auto acc = take_accumulator<VisitorUnion>(ctx);
   if (acc && acc->bad) return sqlite3_result_error(ctx, "corrupt visitor sketch", -1);
-  result_blob(ctx, acc ? acc->value.encode() : VisitorSketch().encode());
+  if (!acc) return result_blob(ctx, VisitorSketch().encode());
+  result_blob(ctx, acc->value.rows == 1 ? acc->value.first : acc->value.sum.encode());
 }
 
 }  // namespace

@@ -95,24 +95,34 @@ void VisitorSketch::append_encoded(std::string& out) const {
   }
 }
 
+bool VisitorSketch::valid(std::string_view bytes) {
+  if (bytes.empty()) return true;
+  const char tag = bytes.front();
+  bytes.remove_prefix(1);
+  if (tag == kExactTag) {
+    if (bytes.size() % 4 != 0 || bytes.size() / 4 > kMaxExact) return false;
+    for (size_t i = 4; i < bytes.size(); i += 4)
+      if (get_u32(bytes.data() + i) <= get_u32(bytes.data() + i - 4)) return false;  // sorted and unique
+    return true;
+  }
+  if (tag != kDenseTag || bytes.size() != kRegisters) return false;
+  for (char r : bytes)
+    if (static_cast<uint8_t>(r) > 32 - kPrecision + 1) return false;
+  return true;
+}
+
 std::optional<VisitorSketch> VisitorSketch::decode(std::string_view bytes) {
+  if (!valid(bytes)) return std::nullopt;
   VisitorSketch s;
   if (bytes.empty()) return s;
   const char tag = bytes.front();
   bytes.remove_prefix(1);
   if (tag == kExactTag) {
-    if (bytes.size() % 4 != 0 || bytes.size() / 4 > kMaxExact) return std::nullopt;
-    for (size_t i = 0; i < bytes.size(); i += 4) {
-      const uint32_t h = get_u32(bytes.data() + i);
-      if (!s.hashes_.empty() && h <= s.hashes_.back()) return std::nullopt;  // must be sorted and unique
-      s.hashes_.push_back(h);
-    }
-    return s;
+    s.hashes_.reserve(bytes.size() / 4);
+    for (size_t i = 0; i < bytes.size(); i += 4) s.hashes_.push_back(get_u32(bytes.data() + i));
+  } else {
+    s.registers_.assign(bytes.begin(), bytes.end());
   }
-  if (tag != kDenseTag || bytes.size() != kRegisters) return std::nullopt;
-  s.registers_.assign(bytes.begin(), bytes.end());
-  for (uint8_t r : s.registers_)
-    if (r > 32 - kPrecision + 1) return std::nullopt;
   return s;
 }
 

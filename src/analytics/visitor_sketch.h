@@ -27,6 +27,8 @@ class VisitorSketch {
   std::string encode() const;
   void append_encoded(std::string& out) const;
   static std::optional<VisitorSketch> decode(std::string_view bytes);
+  // Whether decode() would accept the bytes, without building the sketch.
+  static bool valid(std::string_view bytes);
 
  private:
   void add32(uint32_t h);

@@ -60,5 +60,18 @@ TEST(VisitorSketch, RejectsMalformedBytes) {
   EXPECT_TRUE(VisitorSketch::decode(""));
 }
 
+TEST(VisitorSketch, ValidAgreesWithDecode) {
+  VisitorSketch small, large;
+  for (uint64_t i = 0; i < 10; ++i) small.add(visitor(i));
+  for (uint64_t i = 0; i < 10'000; ++i) large.add(visitor(i));
+  std::string bad_register = large.encode();
+  bad_register.back() = 60;  // more leading zeros than a 64-bit hash can have after the index bits
+  for (const std::string& bytes : {small.encode(), large.encode(), std::string(), std::string("S123"),
+                                   std::string("S\2\0\0\0\1\0\0\0", 9), std::string("Dshort"), std::string("X"),
+                                   bad_register})
+    EXPECT_EQ(VisitorSketch::valid(bytes), VisitorSketch::decode(bytes).has_value()) << bytes.size() << " bytes";
+  EXPECT_FALSE(VisitorSketch::valid(bad_register));
+}
+
 }  // namespace
 }  // namespace shortstack::analytics
