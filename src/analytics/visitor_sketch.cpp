@@ -48,8 +48,8 @@ void VisitorSketch::add32(uint32_t h) {
 
 void VisitorSketch::densify() {
   registers_.assign(kRegisters, 0);
-  std::vector<uint32_t> hashes;
-  hashes.swap(hashes_);
+  const auto hashes = std::move(hashes_);
+  hashes_.clear();
   for (uint32_t h : hashes) add32(h);
 }
 

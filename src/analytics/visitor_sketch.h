@@ -4,6 +4,7 @@
 // error about 3%) once the exact set would be larger. Either form is at most ~1 KiB, so an hourly
 // row stays small however popular the link is, and sketches of several hours merge into the
 // sketch of their union.
+#include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -33,7 +34,9 @@ class VisitorSketch {
  private:
   void add32(uint32_t h);
   void densify();
-  std::vector<uint32_t> hashes_;   // sorted, unique; the exact form
+  // Sorted, unique; the exact form. Most link-hours see one or two visitors, and an aggregation round
+  // builds tens of thousands of sketches, so the first few hashes live inline, not on the heap.
+  boost::container::small_vector<uint32_t, 2> hashes_;
   std::vector<uint8_t> registers_;  // the HyperLogLog form, when not empty
 };
 
