@@ -5,6 +5,7 @@
 #include <random>
 
 #include "analytics/sqlite_click_store.h"
+#include "analytics/sqlite_rollup_sql.h"
 #include "clicks/click_aggregator.h"
 #include "clicks/click_recorder.h"
 #include "queue/memory_queue.h"
@@ -113,5 +114,50 @@ void BM_CompactSpreadDeltas(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(folded));
 }
 BENCHMARK(BM_CompactSpreadDeltas)->Arg(5)->Iterations(4)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+namespace {
+
+// The same fold, with `state.range(0)` earlier hours already stored for each of 100k links: clicks
+// spread over every link hour after hour. The current hour's rows sit between each link's earlier
+// ones (the key is link-major), so how many pages a fold rewrites grows with the history it
+// lands in, not with the deltas it folds.
+void BM_CompactWithHistory(benchmark::State& state) {
+  constexpr int64_t kLinks = 100'000;
+  auto db = testing::temp_analytics_db();
+  const int64_t hour = kNow / 3600;
+  auto seeded = db->write<Ok>([&](store::SqliteConn& c) -> Result<Ok> {
+    SHORTSTACK_PREPARE(ins, c,
+                       "INSERT INTO click_hours(slot, link_id, hour, owner_id, clicks, bots, breakdown, visitors) "
+                       "VALUES(?, ?, ?, 1, 3, 0, 'r\t(direct)\t3\nc\tDE\t3\nd\tdesktop\t3\nb\tChrome\t3\no\tWindows\t3\n', x'')");
+    for (int64_t link = 1; link <= kLinks; ++link)
+      for (int64_t h = hour - state.range(0); h < hour; ++h) {
+        ins.bind(1, *analytics::slot_of(link, h)).bind(2, link).bind(3, h);
+        if (auto st = ins.run(); !st) return st.error();
+        ins.reset();
+      }
+    return Ok{};
+  });
+  if (!seeded) return state.SkipWithError(seeded.error().message.c_str());
+  auto store = *analytics::SqliteClickStore::open(db);
+  auto queue = std::make_shared<queue::MemoryQueue>();
+  clicks::ClickAggregator aggregator(queue, store);
+  uint64_t seed = 5000;
+  size_t folded = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    for (int r = 0; r < 3; ++r) {
+      for (int i = 0; i < 10; ++i) (void)queue->publish(clicks::kClickSubject, batch_payload(kLinks, ++seed));
+      (void)aggregator.run_once(std::chrono::milliseconds(0));
+    }
+    state.ResumeTiming();
+    auto n = store->compact();
+    if (!n) state.SkipWithError("compaction failed");
+    else folded += *n;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(folded));
+}
+BENCHMARK(BM_CompactWithHistory)->Arg(0)->Arg(24)->Arg(96)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
