@@ -1,5 +1,6 @@
 #include "analytics/sqlite_click_store.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <unordered_set>
@@ -75,6 +76,12 @@ Result<std::vector<std::pair<int64_t, int64_t>>> append_deltas(SqliteConn& c, co
 
 constexpr std::string_view kSeenBefore = "batches_seen_before";
 
+// How an upsert adds a rollup (excluded.*) to the row already stored under its key.
+#define MERGE_ROLLUP_COLUMNS                                                         \
+  "clicks = clicks + excluded.clicks, bots = bots + excluded.bots, "                 \
+  "breakdown = ss_merge_breakdown(breakdown, excluded.breakdown), "                  \
+  "visitors = ss_merge_visitors(visitors, excluded.visitors)"
+
 // Readers see the compacted tables and the deltas as of one moment: compaction moves rows from one
 // to the other in a single transaction.
 template <class T, class F>
@@ -83,6 +90,33 @@ Result<T> in_snapshot(SqliteConn& c, F&& fn) {
   Result<T> r = fn();
   (void)c.exec(r ? "COMMIT" : "ROLLBACK");
   return r;
+}
+
+// The link's rows of click_hours_recent in [from_hour, to_hour): one keyed lookup per hour that the
+// table holds at all, which is about a day's worth.
+Status add_recent_rows(SqliteConn& c, int64_t link_id, int64_t from_hour, int64_t to_hour,
+                       std::map<int64_t, HourRollup>& by_hour) {
+  SHORTSTACK_PREPARE(span, c, "SELECT (SELECT MIN(slot) FROM click_hours_recent), (SELECT MAX(slot) FROM click_hours_recent)");
+  if (!span.step()) return span.error();
+  if (span.is_null(0)) return ok_status();
+  const int64_t first = std::max(from_hour, hour_of_recent_slot(span.int64(0)));
+  const int64_t end = std::min(to_hour, hour_of_recent_slot(span.int64(1)) + 1);
+  span.reset();
+  SHORTSTACK_PREPARE(q, c, "SELECT owner_id, clicks, bots, breakdown, visitors FROM click_hours_recent WHERE slot = ?");
+  for (int64_t hour = first; hour < end; ++hour) {
+    auto slot = recent_slot_of(link_id, hour);
+    if (!slot) continue;  // no row can have a key out of range
+    q.bind(1, *slot);
+    if (q.step()) {
+      auto r = read_rollup(q, 0);
+      if (!r) return r.error();
+      by_hour[hour].merge(*r);
+    } else if (q.failed()) {
+      return q.error();
+    }
+    q.reset();
+  }
+  return ok_status();
 }
 
 Status add_delta_rows(SqliteConn& c, const std::vector<int64_t>& seqs, int64_t from_hour, int64_t to_hour,
@@ -186,10 +220,17 @@ Result<RoundApplied> SqliteClickStore::apply(const RoundRollups& round) {
 
 Status SqliteClickStore::housekeeping() {
   if (auto st = await_index(); !st) return st;
-  if (!compaction_due()) return ok_status();
-  // On failure the deltas stay where they are, still counted by every read; the next round retries.
-  auto folded = compact();
-  if (!folded) return folded.error();
+  if (compaction_due()) {
+    // On failure the deltas stay where they are, still counted by every read; the next round retries.
+    auto folded = compact();
+    if (!folded) return folded.error();
+  }
+  const int64_t now = unix_now();
+  if (archive_due(now)) {
+    // On failure the hour stays in click_hours_recent, still counted by every read.
+    auto moved = archive_oldest_hour(now / 3600 - options_.keep_recent.count());
+    if (!moved) return moved.error();
+  }
   return ok_status();
 }
 
@@ -211,16 +252,15 @@ Result<size_t> SqliteClickStore::compact() {
     through = last.int64(0);
     const auto rows = static_cast<size_t>(last.int64(1));
     if (rows == 0) return size_t{0};
-    // One sorted pass: every link-hour's deltas summed, then added to its row (WHERE true keeps
-    // SQLite from reading ON CONFLICT as part of the SELECT).
+    // One pass sorted hour-major: every link-hour's deltas summed, then added to its row of
+    // click_hours_recent, where this round's hours are the table's last pages (the WHERE clause
+    // keeps SQLite from reading ON CONFLICT as part of the SELECT).
     SHORTSTACK_PREPARE(hours, c,
-                       "INSERT INTO click_hours(slot, link_id, hour, owner_id, clicks, bots, breakdown, visitors) "
-                       "SELECT slot, MIN(link_id), MIN(hour), MIN(owner_id), SUM(clicks), SUM(bots), "
-                       "ss_sum_breakdown(breakdown), ss_union_visitors(visitors) FROM click_deltas "
-                       "WHERE seq <= ?1 GROUP BY slot ORDER BY slot "
-                       "ON CONFLICT(slot) DO UPDATE SET clicks = clicks + excluded.clicks, bots = bots + excluded.bots, "
-                       "breakdown = ss_merge_breakdown(breakdown, excluded.breakdown), "
-                       "visitors = ss_merge_visitors(visitors, excluded.visitors)");
+                       "INSERT INTO click_hours_recent(slot, link_id, hour, owner_id, clicks, bots, breakdown, visitors) "
+                       "SELECT ss_recent_slot(link_id, hour) AS s, MIN(link_id), MIN(hour), MIN(owner_id), SUM(clicks), "
+                       "SUM(bots), ss_sum_breakdown(breakdown), ss_union_visitors(visitors) FROM click_deltas "
+                       "WHERE seq <= ?1 GROUP BY s ORDER BY s "
+                       "ON CONFLICT(slot) DO UPDATE SET " MERGE_ROLLUP_COLUMNS);
     hours.bind(1, through);
     if (auto st = hours.run(); !st) return st.error();
     SHORTSTACK_PREPARE(totals, c,
@@ -245,6 +285,62 @@ Result<size_t> SqliteClickStore::compact() {
   return folded;
 }
 
+bool SqliteClickStore::archive_due(int64_t now_unix) {
+  const auto now = Clock::now().time_since_epoch().count();
+  if (now < next_archive_check_.load()) return false;
+  next_archive_check_.store(now + std::chrono::duration_cast<Clock::duration>(std::chrono::minutes(1)).count());
+  auto oldest = oldest_recent_hour();
+  if (!oldest) {
+    log::warn("click_archive_check_failed", {{"error", oldest.error().message}});
+    return false;
+  }
+  const int64_t before = now_unix / 3600 - options_.keep_recent.count();
+  if (!*oldest || **oldest >= before) return false;
+  next_archive_check_.store(now);  // more hours may be waiting: check again at the next round
+  return true;
+}
+
+Result<std::optional<int64_t>> SqliteClickStore::oldest_recent_hour() {
+  return db_->read([](SqliteConn& c) -> Result<std::optional<int64_t>> {
+    SHORTSTACK_PREPARE(q, c, "SELECT MIN(slot) FROM click_hours_recent");
+    if (!q.step()) return q.error();
+    if (q.is_null(0)) return std::optional<int64_t>();
+    return std::optional<int64_t>(hour_of_recent_slot(q.int64(0)));
+  });
+}
+
+Result<size_t> SqliteClickStore::archive_oldest_hour(int64_t before_hour) {
+  const auto started = Clock::now();
+  int64_t hour = 0;
+  auto moved = db_->write<size_t>([&](SqliteConn& c) -> Result<size_t> {
+    if (auto st = register_rollup_functions(c); !st) return st.error();
+    SHORTSTACK_PREPARE(oldest, c, "SELECT MIN(slot) FROM click_hours_recent");
+    if (!oldest.step()) return oldest.error();
+    if (oldest.is_null(0)) return size_t{0};
+    hour = hour_of_recent_slot(oldest.int64(0));
+    if (hour >= before_hour) return size_t{0};
+    // Sorted link-major, so the archive's pages are visited in order, each once.
+    SHORTSTACK_PREPARE(move, c,
+                       "INSERT INTO click_hours(slot, link_id, hour, owner_id, clicks, bots, breakdown, visitors) "
+                       "SELECT ss_slot(link_id, hour) AS s, link_id, hour, owner_id, clicks, bots, breakdown, visitors "
+                       "FROM click_hours_recent WHERE slot >= ?1 AND slot < ?2 ORDER BY s "
+                       "ON CONFLICT(slot) DO UPDATE SET " MERGE_ROLLUP_COLUMNS);
+    move.bind(1, first_recent_slot_of_hour(hour)).bind(2, first_recent_slot_of_hour(hour + 1));
+    if (auto st = move.run(); !st) return st.error();
+    const auto rows = static_cast<size_t>(sqlite3_changes(c.raw()));
+    SHORTSTACK_PREPARE(drop, c, "DELETE FROM click_hours_recent WHERE slot >= ?1 AND slot < ?2");
+    drop.bind(1, first_recent_slot_of_hour(hour)).bind(2, first_recent_slot_of_hour(hour + 1));
+    if (auto st = drop.run(); !st) return st.error();
+    return rows;
+  });
+  if (moved && *moved > 0)
+    log::info("click_hour_archived", {{"hour", hour},
+                                      {"rows", static_cast<int64_t>(*moved)},
+                                      {"ms", static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 Clock::now() - started).count())}});
+  return moved;
+}
+
 Result<std::vector<HourRow>> SqliteClickStore::hours(int64_t link_id, int64_t from_hour, int64_t to_hour) {
   if (auto st = await_index(); !st) return st.error();
   const std::vector<int64_t> seqs = index_.seqs_of(link_id);
@@ -262,6 +358,7 @@ Result<std::vector<HourRow>> SqliteClickStore::hours(int64_t link_id, int64_t fr
         by_hour[q.int64(0)].merge(*r);
       }
       if (q.failed()) return q.error();
+      if (auto st = add_recent_rows(c, link_id, from_hour, to_hour, by_hour); !st) return st.error();
       if (auto st = add_delta_rows(c, seqs, from_hour, to_hour, by_hour); !st) return st.error();
       std::vector<HourRow> rows;
       for (auto& [hour, r] : by_hour) rows.push_back({link_id, hour, std::move(r)});
@@ -308,6 +405,8 @@ Result<std::vector<TopLink>> SqliteClickStore::top(int64_t owner_id, int64_t fro
     SHORTSTACK_PREPARE(q, c,
                        "SELECT link_id, SUM(clicks) AS n FROM ("
                        "  SELECT link_id, clicks FROM click_hours WHERE owner_id = ?1 AND hour >= ?2"
+                       "  UNION ALL"
+                       "  SELECT link_id, clicks FROM click_hours_recent WHERE owner_id = ?1 AND hour >= ?2"
                        "  UNION ALL"
                        "  SELECT link_id, clicks FROM click_deltas WHERE owner_id = ?1 AND hour >= ?2) "
                        "GROUP BY link_id HAVING n > 0 ORDER BY n DESC, link_id ASC LIMIT ?3");

@@ -1,9 +1,10 @@
 #pragma once
-// The embedded ClickStore: a one-level log-structured layout in SQLite. Each round appends its
-// rollups to click_deltas (in order, cheap however widely the clicks spread); reads combine the
-// compacted tables with the deltas in one snapshot; a compaction every `compact_interval`, or once
-// `compact_max_deltas` rows have gathered, folds the deltas into click_hours and link_totals with one
-// row write per link-hour.
+// The embedded ClickStore: a log-structured layout in SQLite. Each round appends its rollups to
+// click_deltas (in order, cheap however widely the clicks spread); a compaction every
+// `compact_interval`, or once `compact_max_deltas` rows have gathered, folds them into
+// click_hours_recent (keyed hour-major, so a fold writes the table's last pages) and link_totals;
+// once an hour is `keep_recent` old it moves, whole, into click_hours (keyed link-major, for reading
+// one link's history in one range scan). Reads sum all three in one snapshot.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -23,6 +24,9 @@ class SqliteClickStore final : public ClickStore {
   struct Options {
     std::chrono::milliseconds compact_interval{std::chrono::seconds(60)};
     size_t compact_max_deltas = 1'000'000;
+    // Hours younger than this stay in click_hours_recent (hour-major); older ones move to
+    // click_hours (link-major), an hour at a time.
+    std::chrono::hours keep_recent{24};
   };
   // `db` must hold the analytics schema (store::analytics_sqlite_migrations()). Indexes the deltas an
   // earlier process left in the background: a million of them take ~0.3 s, and redirects must not
@@ -43,6 +47,9 @@ class SqliteClickStore final : public ClickStore {
   // Folds every delta into the compacted tables; returns how many delta rows it folded. apply() calls
   // it when due; tests and benchmarks call it directly.
   Result<size_t> compact();
+  // Moves the oldest hour of click_hours_recent into click_hours if it is before `before_hour`;
+  // returns the rows moved (0: nothing that old). housekeeping() calls it when due.
+  Result<size_t> archive_oldest_hour(int64_t before_hour);
   size_t pending_deltas() {
     (void)await_index();
     return index_.rows();
@@ -51,6 +58,8 @@ class SqliteClickStore final : public ClickStore {
  private:
   SqliteClickStore(std::shared_ptr<store::SqliteDb> db, Options options);
   bool compaction_due() const;
+  bool archive_due(int64_t now_unix);
+  Result<std::optional<int64_t>> oldest_recent_hour();
   Status load_index();
   // Every call that reads or writes deltas waits until the earlier process's deltas are indexed.
   Status await_index();
@@ -60,6 +69,7 @@ class SqliteClickStore final : public ClickStore {
   DeltaIndex index_;
   std::mutex compact_mu_;
   std::atomic<std::chrono::steady_clock::rep> last_compaction_;
+  std::atomic<std::chrono::steady_clock::rep> next_archive_check_{0};
   std::mutex index_mu_;
   std::condition_variable index_cv_;
   std::optional<Status> index_loaded_;

@@ -5,16 +5,21 @@
 namespace shortstack::analytics {
 namespace {
 
-// Two configurations: rounds left as deltas (the default between compactions), and a compaction
-// after every round, so the contract holds on both sides of the fold.
+// Three configurations: rounds left as deltas (the default between compactions), a compaction after
+// every round, and an archive step after that, so the contract holds on every side of both moves.
 std::shared_ptr<ClickStore> make_sqlite() { return *SqliteClickStore::open(testing::temp_analytics_db()); }
-// A store that folds its deltas after every apply, so reads meet compacted rows.
+// A store that folds its deltas after every apply, so reads meet compacted rows (and, archiving,
+// moves them on to the link-major table too).
 class CompactingStore final : public ClickStore {
  public:
-  CompactingStore() : s_(*SqliteClickStore::open(testing::temp_analytics_db())) {}
+  explicit CompactingStore(bool archive) : s_(*SqliteClickStore::open(testing::temp_analytics_db())), archive_(archive) {}
   Result<RoundApplied> apply(const RoundRollups& b) override {
     auto r = s_->apply(b);
     if (r) (void)s_->compact();
+    while (r && archive_) {
+      auto moved = s_->archive_oldest_hour(INT64_MAX);
+      if (!moved || *moved == 0) break;
+    }
     return r;
   }
   Result<std::vector<HourRow>> hours(int64_t l, int64_t f, int64_t t) override { return s_->hours(l, f, t); }
@@ -24,13 +29,17 @@ class CompactingStore final : public ClickStore {
 
  private:
   std::shared_ptr<SqliteClickStore> s_;
+  bool archive_;
 };
 
-std::shared_ptr<ClickStore> make_sqlite_compacting() { return std::make_shared<CompactingStore>(); }
+std::shared_ptr<ClickStore> make_sqlite_compacting() { return std::make_shared<CompactingStore>(false); }
+// Also moves every hour on to the link-major archive, so reads meet archived rows.
+std::shared_ptr<ClickStore> make_sqlite_archiving() { return std::make_shared<CompactingStore>(true); }
 
 INSTANTIATE_TEST_SUITE_P(Embedded, ClickStoreContract,
                          ::testing::Values(ClickStoreFactory{"sqlite", make_sqlite},
-                                           ClickStoreFactory{"sqlite_compacting", make_sqlite_compacting}),
+                                           ClickStoreFactory{"sqlite_compacting", make_sqlite_compacting},
+                                           ClickStoreFactory{"sqlite_archiving", make_sqlite_archiving}),
                          testing::backend_name<ClickStore>);
 
 constexpr int64_t kHour = 490'000;
@@ -107,6 +116,70 @@ TEST(SqliteClickStore, CompactionRefusesACorruptLoneDelta) {
   EXPECT_FALSE(store->compact());
   EXPECT_EQ(store->pending_deltas(), 2u) << "the fold rolled back whole";
   EXPECT_EQ(store->totals({7})->at(7).clicks, 3);
+}
+
+int64_t rows_in(store::SqliteDb& db, const char* table) {
+  return *db.read([&](store::SqliteConn& c) -> Result<int64_t> {
+    SHORTSTACK_PREPARE(q, c, std::string("SELECT COUNT(*) FROM ") + table);
+    if (!q.step()) return q.error();
+    return q.int64(0);
+  });
+}
+
+// Compaction writes the hour-major table; the archive step moves whole hours, oldest first, to the
+// link-major one. A link-hour can end up in both (a late click for an archived hour): reads add them.
+TEST(SqliteClickStore, ArchivingMovesWholeHoursAndChangesNoAnswer) {
+  auto db = testing::temp_analytics_db();
+  auto store = *SqliteClickStore::open(db);
+  ASSERT_TRUE(applied(store->apply(round({{"a", 7, kHour, 3, "x.example"}, {"b", 8, kHour, 1, "y.example"}}))));
+  ASSERT_TRUE(applied(store->apply(round({{"c", 7, kHour + 1, 2, "y.example"}}))));
+  ASSERT_TRUE(store->compact());
+  EXPECT_EQ(rows_in(*db, "click_hours_recent"), 3);
+  EXPECT_EQ(rows_in(*db, "click_hours"), 0);
+  const auto hours_before = *store->hours(7, kHour, kHour + 2);
+  const auto top_before = *store->top(3, kHour, 10);
+
+  EXPECT_EQ(*store->archive_oldest_hour(kHour), 0u) << "nothing older than kHour";
+  EXPECT_EQ(*store->archive_oldest_hour(kHour + 2), 2u) << "one hour per call: kHour's two rows";
+  EXPECT_EQ(rows_in(*db, "click_hours_recent"), 1);
+  EXPECT_EQ(rows_in(*db, "click_hours"), 2);
+  const auto hours_after = *store->hours(7, kHour, kHour + 2);
+  ASSERT_EQ(hours_after.size(), hours_before.size());
+  for (size_t i = 0; i < hours_after.size(); ++i) {
+    EXPECT_EQ(hours_after[i].hour, hours_before[i].hour);
+    EXPECT_EQ(hours_after[i].rollup.clicks, hours_before[i].rollup.clicks);
+    EXPECT_EQ(hours_after[i].rollup.encode_breakdown(), hours_before[i].rollup.encode_breakdown());
+    EXPECT_EQ(hours_after[i].rollup.visitors.encode(), hours_before[i].rollup.visitors.encode());
+  }
+  ASSERT_EQ(store->top(3, kHour, 10)->size(), top_before.size());
+  EXPECT_EQ((*store->top(3, kHour, 10))[0].clicks, top_before[0].clicks);
+
+  // A late click for the archived hour goes to the recent table again; reads add the two rows.
+  ASSERT_TRUE(applied(store->apply(round({{"d", 7, kHour, 4, "z.example"}}))));
+  ASSERT_TRUE(store->compact());
+  EXPECT_EQ((*store->hours(7, kHour, kHour + 1))[0].rollup.clicks, 7);
+  EXPECT_EQ((*store->top(3, kHour, 10))[0].clicks, 9);
+  EXPECT_EQ(store->totals({7})->at(7).clicks, 9);
+  // Archived again, the two rows become one, with both breakdowns.
+  EXPECT_EQ(*store->archive_oldest_hour(kHour + 1), 1u);
+  EXPECT_EQ(rows_in(*db, "click_hours"), 2);
+  const auto merged = (*store->hours(7, kHour, kHour + 1))[0].rollup;
+  EXPECT_EQ(merged.clicks, 7);
+  EXPECT_NE(merged.encode_breakdown().find("z.example"), std::string::npos);
+  EXPECT_NE(merged.encode_breakdown().find("x.example"), std::string::npos);
+}
+
+TEST(SqliteClickStore, HousekeepingArchivesHoursOlderThanKeepRecent) {
+  auto db = testing::temp_analytics_db();
+  SqliteClickStore::Options options;
+  options.compact_max_deltas = 1;
+  options.keep_recent = std::chrono::hours(0);  // every hour before the current one is old enough
+  auto store = *SqliteClickStore::open(db, options);
+  ASSERT_TRUE(applied(store->apply(round({{"a", 7, kHour, 3, "x.example"}}))));
+  ASSERT_TRUE(store->housekeeping());
+  EXPECT_EQ(rows_in(*db, "click_hours_recent"), 0) << "compacted, then archived in the same call";
+  EXPECT_EQ(rows_in(*db, "click_hours"), 1);
+  EXPECT_EQ((*store->hours(7, kHour, kHour + 1))[0].rollup.clicks, 3);
 }
 
 TEST(SqliteClickStore, DeltasLeftByAnEarlierProcessAreFoundAgain) {

@@ -130,15 +130,39 @@ void union_visitors_final(sqlite3_context* ctx) {
   result_blob(ctx, acc->value.rows == 1 ? acc->value.first : acc->value.sum.encode());
 }
 
+// ss_slot(link, hour) and ss_recent_slot(link, hour): the keys of the two hourly tables.
+template <Result<int64_t> (*Key)(int64_t, int64_t)>
+void key_function(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto key = Key(sqlite3_value_int64(argv[0]), sqlite3_value_int64(argv[1]));
+  if (!key) return sqlite3_result_error(ctx, "click hour or link id out of range", -1);
+  sqlite3_result_int64(ctx, *key);
+}
+
+}  // namespace
+
+namespace {
+constexpr int64_t kFirstHour = 438'288;  // 2020-01-01T00:00:00Z / 3600
+
+bool in_range(int64_t link_id, int64_t hour) {
+  const int64_t offset = hour - kFirstHour;
+  return offset >= 0 && offset < (int64_t{1} << kSlotHourBits) && link_id > 0 && link_id < (int64_t{1} << kRecentLinkBits);
+}
+
+Error out_of_range() { return make_error(400, "bad_click_hour", "click hour or link id out of range"); }
 }  // namespace
 
 Result<int64_t> slot_of(int64_t link_id, int64_t hour) {
-  constexpr int64_t kFirstHour = 438'288;  // 2020-01-01T00:00:00Z / 3600
-  const int64_t offset = hour - kFirstHour;
-  if (offset < 0 || offset >= (int64_t{1} << kSlotHourBits) || link_id <= 0 || link_id >= (int64_t{1} << 42))
-    return make_error(400, "bad_click_hour", "click hour or link id out of range");
-  return (link_id << kSlotHourBits) | offset;
+  if (!in_range(link_id, hour)) return out_of_range();
+  return (link_id << kSlotHourBits) | (hour - kFirstHour);
 }
+
+Result<int64_t> recent_slot_of(int64_t link_id, int64_t hour) {
+  if (!in_range(link_id, hour)) return out_of_range();
+  return first_recent_slot_of_hour(hour) | link_id;
+}
+
+int64_t first_recent_slot_of_hour(int64_t hour) { return (hour - kFirstHour) << kRecentLinkBits; }
+int64_t hour_of_recent_slot(int64_t slot) { return (slot >> kRecentLinkBits) + kFirstHour; }
 
 Result<HourRollup> read_rollup(const store::Stmt& s, int first_col) {
   HourRollup r;
@@ -164,7 +188,11 @@ Status register_rollup_functions(store::SqliteConn& c) {
       sqlite3_create_function_v2(db, "ss_sum_breakdown", 1, flags, nullptr, nullptr, sum_breakdown_step,
                                  sum_breakdown_final, nullptr) == SQLITE_OK &&
       sqlite3_create_function_v2(db, "ss_union_visitors", 1, flags, nullptr, nullptr, union_visitors_step,
-                                 union_visitors_final, nullptr) == SQLITE_OK;
+                                 union_visitors_final, nullptr) == SQLITE_OK &&
+      sqlite3_create_function_v2(db, "ss_slot", 2, flags, nullptr, key_function<slot_of>, nullptr, nullptr,
+                                 nullptr) == SQLITE_OK &&
+      sqlite3_create_function_v2(db, "ss_recent_slot", 2, flags, nullptr, key_function<recent_slot_of>, nullptr,
+                                 nullptr, nullptr) == SQLITE_OK;
   if (!ok) return c.last_error();
   return ok_status();
 }
