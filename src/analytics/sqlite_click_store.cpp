@@ -92,6 +92,24 @@ Result<T> in_snapshot(SqliteConn& c, F&& fn) {
   return r;
 }
 
+// Steps a keyed lookup and, when it found a row whose hour `hour_of(q)` names (nullopt: skip it),
+// adds the rollup in the columns from `first_col` on to that hour. Resets the statement.
+template <class HourOf>
+Status add_found_row(Stmt& q, int first_col, HourOf&& hour_of, std::map<int64_t, HourRollup>& by_hour) {
+  Status st = ok_status();
+  if (q.step()) {
+    if (const std::optional<int64_t> hour = hour_of(q)) {
+      auto r = read_rollup(q, first_col);
+      if (r) by_hour[*hour].merge(*r);
+      else st = r.error();
+    }
+  } else if (q.failed()) {
+    st = q.error();
+  }
+  q.reset();
+  return st;
+}
+
 // The link's rows of click_hours_recent in [from_hour, to_hour): one keyed lookup per hour that the
 // table holds at all, which is about a day's worth.
 Status add_recent_rows(SqliteConn& c, int64_t link_id, int64_t from_hour, int64_t to_hour,
@@ -107,14 +125,8 @@ Status add_recent_rows(SqliteConn& c, int64_t link_id, int64_t from_hour, int64_
     auto slot = recent_slot_of(link_id, hour);
     if (!slot) continue;  // no row can have a key out of range
     q.bind(1, *slot);
-    if (q.step()) {
-      auto r = read_rollup(q, 0);
-      if (!r) return r.error();
-      by_hour[hour].merge(*r);
-    } else if (q.failed()) {
-      return q.error();
-    }
-    q.reset();
+    auto this_hour = [hour](const Stmt&) { return std::optional<int64_t>(hour); };
+    if (auto st = add_found_row(q, 0, this_hour, by_hour); !st) return st;
   }
   return ok_status();
 }
@@ -122,19 +134,13 @@ Status add_recent_rows(SqliteConn& c, int64_t link_id, int64_t from_hour, int64_
 Status add_delta_rows(SqliteConn& c, const std::vector<int64_t>& seqs, int64_t from_hour, int64_t to_hour,
                       std::map<int64_t, HourRollup>& by_hour) {
   SHORTSTACK_PREPARE(q, c, "SELECT hour, owner_id, clicks, bots, breakdown, visitors FROM click_deltas WHERE seq = ?");
+  auto hour_in_range = [&](const Stmt& row) {
+    const int64_t hour = row.int64(0);
+    return hour >= from_hour && hour < to_hour ? std::optional<int64_t>(hour) : std::nullopt;
+  };
   for (int64_t seq : seqs) {
     q.bind(1, seq);
-    if (q.step()) {
-      const int64_t hour = q.int64(0);
-      if (hour >= from_hour && hour < to_hour) {
-        auto r = read_rollup(q, 1);
-        if (!r) return r.error();
-        by_hour[hour].merge(*r);
-      }
-    } else if (q.failed()) {
-      return q.error();
-    }
-    q.reset();
+    if (auto st = add_found_row(q, 1, hour_in_range, by_hour); !st) return st;
   }
   return ok_status();
 }

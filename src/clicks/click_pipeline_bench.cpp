@@ -91,19 +91,17 @@ BENCHMARK(BM_AggregatorRound)->Arg(1)->Arg(100'000)->Unit(benchmark::kMillisecon
 
 namespace {
 
-// Compaction of the deltas that `rounds` aggregator rounds (each ~41k events over 1M links, the way
-// random-code traffic arrives) left behind: the periodic fold into click_hours and link_totals.
-// Reported per folded delta; with clicks this spread, nearly every event is a delta of its own.
-void BM_CompactSpreadDeltas(benchmark::State& state) {
-  auto store = *analytics::SqliteClickStore::open(testing::temp_analytics_db());
+// Per iteration, untimed: `rounds` aggregator rounds of ~41k clicks spread over `links` links; then,
+// timed, the compaction that folds their deltas. Items are the deltas folded.
+void time_compactions(benchmark::State& state, const std::shared_ptr<analytics::SqliteClickStore>& store,
+                      int64_t rounds, int64_t links, uint64_t seed) {
   auto queue = std::make_shared<queue::MemoryQueue>();
   clicks::ClickAggregator aggregator(queue, store);
-  uint64_t seed = 1000;
   size_t folded = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    for (int64_t r = 0; r < state.range(0); ++r) {
-      for (int i = 0; i < 10; ++i) (void)queue->publish(clicks::kClickSubject, batch_payload(1'000'000, ++seed));
+    for (int64_t r = 0; r < rounds; ++r) {
+      for (int i = 0; i < 10; ++i) (void)queue->publish(clicks::kClickSubject, batch_payload(links, ++seed));
       (void)aggregator.run_once(std::chrono::milliseconds(0));
     }
     state.ResumeTiming();
@@ -112,6 +110,14 @@ void BM_CompactSpreadDeltas(benchmark::State& state) {
     else folded += *n;
   }
   state.SetItemsProcessed(static_cast<int64_t>(folded));
+}
+
+// Compaction of the deltas that `rounds` aggregator rounds (each ~41k events over 1M links, the way
+// random-code traffic arrives) left behind: the periodic fold into click_hours and link_totals.
+// Reported per folded delta; with clicks this spread, nearly every event is a delta of its own.
+void BM_CompactSpreadDeltas(benchmark::State& state) {
+  auto store = *analytics::SqliteClickStore::open(testing::temp_analytics_db());
+  time_compactions(state, store, state.range(0), 1'000'000, 1000);
 }
 BENCHMARK(BM_CompactSpreadDeltas)->Arg(5)->Iterations(4)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -157,22 +163,7 @@ void BM_CompactWithHistory(benchmark::State& state) {
   if (auto st = seed_history(*db, kNow / 3600, state.range(0)); !st)
     return state.SkipWithError(st.error().message.c_str());
   auto store = *analytics::SqliteClickStore::open(db);
-  auto queue = std::make_shared<queue::MemoryQueue>();
-  clicks::ClickAggregator aggregator(queue, store);
-  uint64_t seed = 5000;
-  size_t folded = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    for (int r = 0; r < 3; ++r) {
-      for (int i = 0; i < 10; ++i) (void)queue->publish(clicks::kClickSubject, batch_payload(kHistoryLinks, ++seed));
-      (void)aggregator.run_once(std::chrono::milliseconds(0));
-    }
-    state.ResumeTiming();
-    auto n = store->compact();
-    if (!n) state.SkipWithError("compaction failed");
-    else folded += *n;
-  }
-  state.SetItemsProcessed(static_cast<int64_t>(folded));
+  time_compactions(state, store, 3, kHistoryLinks, 5000);
 }
 BENCHMARK(BM_CompactWithHistory)->Arg(0)->Arg(24)->Arg(96)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
 
