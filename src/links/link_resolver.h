@@ -26,6 +26,9 @@ struct ResolverOptions {
     return o;
   }
   size_t l1_entries = 1'000'000;
+  // An L1 entry lives between half of its TTL and all of it, the point set by its code (see
+  // l1_expiry): entries filled together, as the start-up warm-up fills a million, must not all
+  // expire together.
   std::chrono::milliseconds positive_ttl{std::chrono::minutes(5)};
   std::chrono::milliseconds negative_ttl{std::chrono::seconds(30)};
   // The shared cache; null: none (stage 1).
@@ -70,6 +73,8 @@ class LinkResolver {
   void use_change_feed(std::shared_ptr<ChangeFeed> feed);
 
   size_t l1_size() { return l1_.size(); }
+  // When an L1 entry for `code` filled at `now` expires: now + ttl × (1/2 .. 1), by a hash of the code.
+  static Clock::time_point l1_expiry(std::string_view code, Clock::time_point now, std::chrono::milliseconds ttl);
   // Codes whose L2 tombstone is still to be written (Redis was away when they changed).
   size_t pending_l2_tombstones() { return l2_ ? l2_->pending() : 0; }
 

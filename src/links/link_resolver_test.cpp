@@ -246,5 +246,52 @@ TEST_F(SharedL2, WithL1OffEveryLoadAsksL2) {
   EXPECT_EQ(*no_l1.warm(10), 0u);
 }
 
+// Entries filled together (the start-up warm-up fills a million) must not expire together: five
+// minutes after warm-up every redirect became a store read, and latency went to seconds.
+TEST(L1Expiry, IsSpreadOverTheSecondHalfOfTheTtlByCode) {
+  const auto now = LinkResolver::Clock::now();
+  const auto ttl = std::chrono::milliseconds(300'000);
+  size_t early = 0;
+  for (int i = 0; i < 10'000; ++i) {
+    const std::string code = "b" + std::to_string(1'000'000 + i);
+    const auto at = LinkResolver::l1_expiry(code, now, ttl);
+    ASSERT_GE(at, now + ttl / 2);
+    ASSERT_LE(at, now + ttl);
+    EXPECT_EQ(at, LinkResolver::l1_expiry(code, now, ttl)) << "a code's point in the spread is fixed";
+    if (at < now + ttl * 3 / 4) ++early;
+  }
+  EXPECT_GT(early, 4'500u);
+  EXPECT_LT(early, 5'500u);
+}
+
+TEST(L1Expiry, WarmedEntriesExpireGraduallyNotAllAtOnce) {
+  auto store = std::make_shared<SqliteLinkStore>(testing::temp_sqlite_db());
+  for (int i = 0; i < 400; ++i) {
+    NewLink n;
+    n.code = "w" + std::to_string(1000 + i);
+    n.owner_id = 1;
+    n.url = "https://example.com/" + std::to_string(i);
+    n.now = 100;
+    ASSERT_TRUE(store->create(n));
+  }
+  LinkResolver resolver(store, ResolverOptions::with_l1(1000));
+  const auto ttl = ResolverOptions{}.positive_ttl;
+  const auto before = LinkResolver::Clock::now();
+  ASSERT_EQ(*resolver.warm(1000), 400u);
+  const auto after = LinkResolver::Clock::now();
+  auto hits_at = [&](LinkResolver::Clock::time_point t) {
+    size_t hits = 0;
+    std::string out;
+    for (int i = 0; i < 400; ++i)
+      hits += resolver.render_cached("w" + std::to_string(1000 + i), t, 200, "Date: x\r\n", true, false, false, out) ? 1 : 0;
+    return hits;
+  };
+  EXPECT_EQ(hits_at(before + ttl / 2 - std::chrono::seconds(1)), 400u) << "none expires in the first half";
+  const size_t at_three_quarters = hits_at(after + ttl * 3 / 4);
+  EXPECT_GT(at_three_quarters, 100u);
+  EXPECT_LT(at_three_quarters, 300u);
+  EXPECT_EQ(hits_at(after + ttl + std::chrono::seconds(1)), 0u);
+}
+
 }  // namespace
 }  // namespace shortstack::links
