@@ -118,13 +118,16 @@ TEST(SqliteClickStore, CompactionRefusesACorruptLoneDelta) {
   EXPECT_EQ(store->totals({7})->at(7).clicks, 3);
 }
 
-int64_t rows_in(store::SqliteDb& db, const char* table) {
+// `sql` is a COUNT(*) query; a literal, as the connection's statement cache keeps its text.
+int64_t count(store::SqliteDb& db, const char* sql) {
   return *db.read([&](store::SqliteConn& c) -> Result<int64_t> {
-    SHORTSTACK_PREPARE(q, c, std::string("SELECT COUNT(*) FROM ") + table);
+    SHORTSTACK_PREPARE(q, c, sql);
     if (!q.step()) return q.error();
     return q.int64(0);
   });
 }
+int64_t recent_rows(store::SqliteDb& db) { return count(db, "SELECT COUNT(*) FROM click_hours_recent"); }
+int64_t archived_rows(store::SqliteDb& db) { return count(db, "SELECT COUNT(*) FROM click_hours"); }
 
 // Compaction writes the hour-major table; the archive step moves whole hours, oldest first, to the
 // link-major one. A link-hour can end up in both (a late click for an archived hour): reads add them.
@@ -134,15 +137,15 @@ TEST(SqliteClickStore, ArchivingMovesWholeHoursAndChangesNoAnswer) {
   ASSERT_TRUE(applied(store->apply(round({{"a", 7, kHour, 3, "x.example"}, {"b", 8, kHour, 1, "y.example"}}))));
   ASSERT_TRUE(applied(store->apply(round({{"c", 7, kHour + 1, 2, "y.example"}}))));
   ASSERT_TRUE(store->compact());
-  EXPECT_EQ(rows_in(*db, "click_hours_recent"), 3);
-  EXPECT_EQ(rows_in(*db, "click_hours"), 0);
+  EXPECT_EQ(recent_rows(*db), 3);
+  EXPECT_EQ(archived_rows(*db), 0);
   const auto hours_before = *store->hours(7, kHour, kHour + 2);
   const auto top_before = *store->top(3, kHour, 10);
 
   EXPECT_EQ(*store->archive_oldest_hour(kHour), 0u) << "nothing older than kHour";
   EXPECT_EQ(*store->archive_oldest_hour(kHour + 2), 2u) << "one hour per call: kHour's two rows";
-  EXPECT_EQ(rows_in(*db, "click_hours_recent"), 1);
-  EXPECT_EQ(rows_in(*db, "click_hours"), 2);
+  EXPECT_EQ(recent_rows(*db), 1);
+  EXPECT_EQ(archived_rows(*db), 2);
   const auto hours_after = *store->hours(7, kHour, kHour + 2);
   ASSERT_EQ(hours_after.size(), hours_before.size());
   for (size_t i = 0; i < hours_after.size(); ++i) {
@@ -162,7 +165,7 @@ TEST(SqliteClickStore, ArchivingMovesWholeHoursAndChangesNoAnswer) {
   EXPECT_EQ(store->totals({7})->at(7).clicks, 9);
   // Archived again, the two rows become one, with both breakdowns.
   EXPECT_EQ(*store->archive_oldest_hour(kHour + 1), 1u);
-  EXPECT_EQ(rows_in(*db, "click_hours"), 2);
+  EXPECT_EQ(archived_rows(*db), 2);
   const auto merged = (*store->hours(7, kHour, kHour + 1))[0].rollup;
   EXPECT_EQ(merged.clicks, 7);
   EXPECT_NE(merged.encode_breakdown().find("z.example"), std::string::npos);
@@ -177,8 +180,8 @@ TEST(SqliteClickStore, HousekeepingArchivesHoursOlderThanKeepRecent) {
   auto store = *SqliteClickStore::open(db, options);
   ASSERT_TRUE(applied(store->apply(round({{"a", 7, kHour, 3, "x.example"}}))));
   ASSERT_TRUE(store->housekeeping());
-  EXPECT_EQ(rows_in(*db, "click_hours_recent"), 0) << "compacted, then archived in the same call";
-  EXPECT_EQ(rows_in(*db, "click_hours"), 1);
+  EXPECT_EQ(recent_rows(*db), 0) << "compacted, then archived in the same call";
+  EXPECT_EQ(archived_rows(*db), 1);
   EXPECT_EQ((*store->hours(7, kHour, kHour + 1))[0].rollup.clicks, 3);
 }
 

@@ -133,11 +133,15 @@ constexpr const char* kStoredBreakdown = "r\t(direct)\t3\nc\tDE\t3\nd\tdesktop\t
 // the last kKeepRecent in click_hours_recent, older ones in click_hours.
 Status seed_history(store::SqliteDb& db, int64_t current_hour, int64_t hours) {
   auto seeded = db.write<Ok>([&](store::SqliteConn& c) -> Result<Ok> {
+    // Literals: the connection's statement cache keeps the SQL text.
+    SHORTSTACK_PREPARE(into_recent, c,
+                       "INSERT INTO click_hours_recent(slot, link_id, hour, owner_id, clicks, bots, breakdown, visitors) "
+                       "VALUES(?, ?, ?, 1, 3, 0, ?, x'')");
+    SHORTSTACK_PREPARE(into_archive, c,
+                       "INSERT INTO click_hours(slot, link_id, hour, owner_id, clicks, bots, breakdown, visitors) "
+                       "VALUES(?, ?, ?, 1, 3, 0, ?, x'')");
     for (const bool recent : {false, true}) {
-      SHORTSTACK_PREPARE(ins, c,
-                         std::string("INSERT INTO ") + (recent ? "click_hours_recent" : "click_hours") +
-                             "(slot, link_id, hour, owner_id, clicks, bots, breakdown, visitors) "
-                             "VALUES(?, ?, ?, 1, 3, 0, ?, x'')");
+      store::Stmt& ins = recent ? into_recent : into_archive;
       for (int64_t link = 1; link <= kHistoryLinks; ++link)
         for (int64_t h = current_hour - hours; h < current_hour; ++h) {
           if ((h >= current_hour - kKeepRecent) != recent) continue;
