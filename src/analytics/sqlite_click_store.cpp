@@ -231,11 +231,11 @@ Status SqliteClickStore::housekeeping() {
     auto folded = compact();
     if (!folded) return folded.error();
   }
-  const int64_t now = unix_now();
-  if (archive_due(now)) {
+  if (archive_check_due()) {
     // On failure the hour stays in click_hours_recent, still counted by every read.
-    auto moved = archive_oldest_hour(now / 3600 - options_.keep_recent.count());
+    auto moved = archive_oldest_hour(unix_now() / 3600 - options_.keep_recent.count());
     if (!moved) return moved.error();
+    if (*moved > 0) next_archive_check_.store(0);  // more hours may be waiting: look again next round
   }
   return ok_status();
 }
@@ -291,28 +291,11 @@ Result<size_t> SqliteClickStore::compact() {
   return folded;
 }
 
-bool SqliteClickStore::archive_due(int64_t now_unix) {
+bool SqliteClickStore::archive_check_due() {
   const auto now = Clock::now().time_since_epoch().count();
   if (now < next_archive_check_.load()) return false;
   next_archive_check_.store(now + std::chrono::duration_cast<Clock::duration>(std::chrono::minutes(1)).count());
-  auto oldest = oldest_recent_hour();
-  if (!oldest) {
-    log::warn("click_archive_check_failed", {{"error", oldest.error().message}});
-    return false;
-  }
-  const int64_t before = now_unix / 3600 - options_.keep_recent.count();
-  if (!*oldest || **oldest >= before) return false;
-  next_archive_check_.store(now);  // more hours may be waiting: check again at the next round
   return true;
-}
-
-Result<std::optional<int64_t>> SqliteClickStore::oldest_recent_hour() {
-  return db_->read([](SqliteConn& c) -> Result<std::optional<int64_t>> {
-    SHORTSTACK_PREPARE(q, c, "SELECT MIN(slot) FROM click_hours_recent");
-    if (!q.step()) return q.error();
-    if (q.is_null(0)) return std::optional<int64_t>();
-    return std::optional<int64_t>(hour_of_recent_slot(q.int64(0)));
-  });
 }
 
 Result<size_t> SqliteClickStore::archive_oldest_hour(int64_t before_hour) {

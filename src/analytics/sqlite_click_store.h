@@ -58,8 +58,9 @@ class SqliteClickStore final : public ClickStore {
  private:
   SqliteClickStore(std::shared_ptr<store::SqliteDb> db, Options options);
   bool compaction_due() const;
-  bool archive_due(int64_t now_unix);
-  Result<std::optional<int64_t>> oldest_recent_hour();
+  // True at most once a minute (and at once again after an hour moved): when to look for an
+  // hour old enough to archive; archive_oldest_hour() itself finds whether there is one.
+  bool archive_check_due();
   Status load_index();
   // Every call that reads or writes deltas waits until the earlier process's deltas are indexed.
   Status await_index();
