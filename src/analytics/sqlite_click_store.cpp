@@ -76,6 +76,11 @@ Result<std::vector<std::pair<int64_t, int64_t>>> append_deltas(SqliteConn& c, co
 
 constexpr std::string_view kSeenBefore = "batches_seen_before";
 
+// For the log events that say how long a step took.
+int64_t ms_since(Clock::time_point started) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+}
+
 // How an upsert adds a rollup (excluded.*) to the row already stored under its key.
 #define MERGE_ROLLUP_COLUMNS                                                         \
   "clicks = clicks + excluded.clicks, bots = bots + excluded.bots, "                 \
@@ -180,8 +185,7 @@ Status SqliteClickStore::load_index() {
   }
   if (*loaded > 0)
     log::info("click_deltas_indexed", {{"rows", static_cast<int64_t>(*loaded)},
-                                       {"ms", static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                  Clock::now() - started).count())}});
+                                       {"ms", ms_since(started)}});
   return ok_status();
 }
 
@@ -286,8 +290,7 @@ Result<size_t> SqliteClickStore::compact() {
   index_.forget_through(through);
   if (*folded > 0)
     log::info("click_compaction", {{"deltas", static_cast<int64_t>(*folded)},
-                                   {"ms", static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                              Clock::now() - started).count())}});
+                                   {"ms", ms_since(started)}});
   return folded;
 }
 
@@ -325,8 +328,7 @@ Result<size_t> SqliteClickStore::archive_oldest_hour(int64_t before_hour) {
   if (moved && *moved > 0)
     log::info("click_hour_archived", {{"hour", hour},
                                       {"rows", static_cast<int64_t>(*moved)},
-                                      {"ms", static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 Clock::now() - started).count())}});
+                                      {"ms", ms_since(started)}});
   return moved;
 }
 
