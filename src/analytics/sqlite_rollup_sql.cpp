@@ -68,39 +68,27 @@ std::unique_ptr<Accumulator<T>> take_accumulator(sqlite3_context* ctx) {
 }
 
 // A group of one row (most link-hours, when clicks spread over many links) passes its value through
-// as stored; decoding and re-encoding start only at the second row.
-struct BreakdownSum {
+// as stored, checked but not decoded; decoding and summing start only at the second row.
+template <class Sum>
+struct PassOrSum {
   std::string first;
   size_t rows = 0;
-  HourRollup sum;
+  Sum sum;
 };
 
-void sum_breakdown_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  auto* acc = accumulator<BreakdownSum>(ctx, true);
+template <class Sum, bool (*Valid)(std::string_view), bool (*Add)(Sum&, std::string_view)>
+void pass_or_sum_step(sqlite3_context* ctx, std::string_view value) {
+  auto* acc = accumulator<PassOrSum<Sum>>(ctx, true);
   if (!acc) return sqlite3_result_error_nomem(ctx);
-  const std::string_view text = text_of(argv[0]);
-  BreakdownSum& b = acc->value;
-  if (b.rows++ == 0) {
-    if (!HourRollup::valid_breakdown(text)) acc->bad = true;
-    b.first = text;
+  PassOrSum<Sum>& p = acc->value;
+  if (p.rows++ == 0) {
+    if (!Valid(value)) acc->bad = true;
+    p.first = value;
     return;
   }
-  if (b.rows == 2 && !add_breakdown(b.sum, b.first)) acc->bad = true;
-  if (!add_breakdown(b.sum, text)) acc->bad = true;
+  if (p.rows == 2 && !Add(p.sum, p.first)) acc->bad = true;
+  if (!Add(p.sum, value)) acc->bad = true;
 }
-
-void sum_breakdown_final(sqlite3_context* ctx) {
-  auto acc = take_accumulator<BreakdownSum>(ctx);
-  if (acc && acc->bad) return sqlite3_result_error(ctx, "corrupt click breakdown", -1);
-  if (!acc) return result_text(ctx, std::string());
-  result_text(ctx, acc->value.rows == 1 ? acc->value.first : acc->value.sum.encode_breakdown());
-}
-
-struct VisitorUnion {
-  std::string first;
-  size_t rows = 0;
-  VisitorSketch sum;
-};
 
 bool add_sketch(VisitorSketch& into, std::string_view bytes) {
   auto s = VisitorSketch::decode(bytes);
@@ -109,22 +97,23 @@ bool add_sketch(VisitorSketch& into, std::string_view bytes) {
   return true;
 }
 
+void sum_breakdown_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  pass_or_sum_step<HourRollup, HourRollup::valid_breakdown, add_breakdown>(ctx, text_of(argv[0]));
+}
+
+void sum_breakdown_final(sqlite3_context* ctx) {
+  auto acc = take_accumulator<PassOrSum<HourRollup>>(ctx);
+  if (acc && acc->bad) return sqlite3_result_error(ctx, "corrupt click breakdown", -1);
+  if (!acc) return result_text(ctx, std::string());
+  result_text(ctx, acc->value.rows == 1 ? acc->value.first : acc->value.sum.encode_breakdown());
+}
+
 void union_visitors_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  auto* acc = accumulator<VisitorUnion>(ctx, true);
-  if (!acc) return sqlite3_result_error_nomem(ctx);
-  const std::string_view bytes = blob_of(argv[0]);
-  VisitorUnion& u = acc->value;
-  if (u.rows++ == 0) {
-    if (!VisitorSketch::valid(bytes)) acc->bad = true;
-    u.first = bytes;
-    return;
-  }
-  if (u.rows == 2 && !add_sketch(u.sum, u.first)) acc->bad = true;
-  if (!add_sketch(u.sum, bytes)) acc->bad = true;
+  pass_or_sum_step<VisitorSketch, VisitorSketch::valid, add_sketch>(ctx, blob_of(argv[0]));
 }
 
 void union_visitors_final(sqlite3_context* ctx) {
-  auto acc = take_accumulator<VisitorUnion>(ctx);
+  auto acc = take_accumulator<PassOrSum<VisitorSketch>>(ctx);
   if (acc && acc->bad) return sqlite3_result_error(ctx, "corrupt visitor sketch", -1);
   if (!acc) return result_blob(ctx, VisitorSketch().encode());
   result_blob(ctx, acc->value.rows == 1 ? acc->value.first : acc->value.sum.encode());
