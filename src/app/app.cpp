@@ -9,6 +9,7 @@
 #include "api/admin_handler.h"
 #include "api/api_handler.h"
 #include "app/click_pipeline.h"
+#include "app/data_dir_lock.h"
 #include "app/stores.h"
 #include "http/server.h"
 #include "links/blocklist.h"
@@ -156,6 +157,12 @@ Status set_role(const config::Config& c, const std::string& email, const std::st
 }
 
 int serve(const config::Config& c) {
+  // Before anything in the directory is opened: the spool's replay and the L1's trust need one owner.
+  const auto data_dir_lock = DataDirLock::acquire(c.storage.data_dir);
+  if (!data_dir_lock) {
+    log::error("startup_failed", {{"error", data_dir_lock.error().message}});
+    return 1;
+  }
   auto dbs = open_databases(c);
   if (!dbs) {
     log::error("startup_failed", {{"error", dbs.error().message}});

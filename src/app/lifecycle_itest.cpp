@@ -54,6 +54,20 @@ TEST(Cli, VersionMigrateAndConfigCheck) {
   EXPECT_NE(run_binary({"serve", "--config", bad}, &out), 0) << "serve refuses a bad config";
 }
 
+TEST(Cli, ServeRefusesADataDirThatAnotherServeIsUsing) {
+  ServerProcess server;
+  server.start();
+  std::string out;
+  // Addresses that cannot be bound: had the lock let it through, this one exits at listen instead
+  // of joining the first one's port, and the message check below fails rather than the test hanging.
+  EXPECT_EQ(run_binary({"serve", "--data-dir", server.data_dir(), "--listen", "192.0.2.1:80", "--admin-listen",
+                        "192.0.2.1:81"},
+                       &out),
+            1);
+  EXPECT_NE(out.find("is using the data dir"), std::string::npos) << out;
+  EXPECT_EQ(http(server.admin_port(), {"GET", "/readyz", "", {}}).status, 200) << "the first one is unharmed";
+}
+
 TEST(Logs, AreJsonLinesWithoutSecrets) {
   ServerProcess server(ServerProcess::Settings{{"log.access_log", "true"}});
   server.start();
