@@ -101,7 +101,7 @@ std::shared_ptr<ratelimit::RateLimiter> rate_limiter(const config::Config& c,
 links::ResolverOptions resolver_options(const config::Config& c, const std::shared_ptr<store::redis::RedisPool>& redis) {
   links::ResolverOptions o;
   o.l1_entries = static_cast<size_t>(c.cache.l1_entries);
-  o.positive_ttl = std::chrono::milliseconds(c.cache.positive_ttl_ms);
+  o.positive_ttl = std::chrono::milliseconds(config::l1_positive_ttl_ms(c));
   o.negative_ttl = std::chrono::milliseconds(c.cache.negative_ttl_ms);
   if (c.storage.cache == "redis") o.l2 = std::make_shared<cache::RedisCache>(redis);
   o.l2_ttl = std::chrono::milliseconds(c.cache.l2_ttl_ms);

@@ -336,6 +336,11 @@ void validate_replicas(const Config& c, std::vector<std::string>& e) {
 
 }  // namespace
 
+int64_t l1_positive_ttl_ms(const Config& c) {
+  if (c.cache.positive_ttl_ms != kPositiveTtlByStore) return c.cache.positive_ttl_ms;
+  return c.storage.links == "sqlite" ? 24 * 3600'000 : 300'000;
+}
+
 std::vector<std::string> validate(const Config& c) {
   std::vector<std::string> e;
   auto positive = [&e](const char* key, int64_t v, int64_t min) {
@@ -365,7 +370,7 @@ std::vector<std::string> validate(const Config& c) {
   if (c.storage.cache == "redis" && c.cache.l2_tombstone_ms <= c.postgres.timeout_ms)
     e.push_back("'cache.l2_tombstone_ms' must be longer than 'postgres.timeout_ms': a store read that began "
                 "before a change could otherwise put the old link back into the shared cache");
-  positive("cache.positive_ttl_ms", c.cache.positive_ttl_ms, 0);
+  if (c.cache.positive_ttl_ms != kPositiveTtlByStore) positive("cache.positive_ttl_ms", c.cache.positive_ttl_ms, 0);
   positive("cache.negative_ttl_ms", c.cache.negative_ttl_ms, 0);
   positive("links.max_url_length", c.links.max_url_length, 64);
   positive("auth.session_idle_ttl_s", c.auth.session_idle_ttl_s, 60);

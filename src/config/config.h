@@ -17,6 +17,9 @@ struct ReplicaSetting {
 // "ZONE=postgresql://..." (the zone in [a-z0-9-]); nullopt for anything else.
 std::optional<ReplicaSetting> parse_replica_setting(const std::string& text);
 
+// cache.positive_ttl_ms unset: the L1 lifetime is chosen by where links live (l1_positive_ttl_ms).
+inline constexpr int64_t kPositiveTtlByStore = -1;
+
 struct Config {
   struct Server {
     std::string listen = "127.0.0.1:8080";
@@ -94,7 +97,8 @@ struct Config {
   } s3;
   struct Cache {
     int64_t l1_entries = 1'000'000;  // 0: no L1 at all (only to measure the L2 alone)
-    int64_t positive_ttl_ms = 300'000;
+    // How long an L1 entry is trusted; -1: chosen by where links live (l1_positive_ttl_ms below).
+    int64_t positive_ttl_ms = kPositiveTtlByStore;
     int64_t negative_ttl_ms = 30'000;
     bool warm_on_start = true;  // load the newest links into L1 in the background after start
     // The shared L2 (storage.cache = "redis"): how long an entry lives there, and how long the
@@ -177,6 +181,16 @@ struct Config {
     bool access_log = false;
   } log;
 };
+
+// The L1 lifetime of a found link: cache.positive_ttl_ms when set, else by where links live.
+// - In the embedded SQLite store (stage 1) every change passes through this process, which drops its
+//   copy as it commits, and the data-dir lock keeps any other serve out: a lifetime only recycles
+//   entries, so it is a day. Refilling a million randomly clicked links every few minutes cost about
+//   1.8 us per redirect (bench/RESULTS.md, session 7).
+// - In PostgreSQL other instances change links too. Their changes reach this one through the Redis
+//   change feed when there is one, and the lifetime bounds how stale a copy can get when there is
+//   none, or while the feed is down: 5 minutes.
+int64_t l1_positive_ttl_ms(const Config& config);
 
 struct LoadResult {
   Config config;

@@ -66,6 +66,19 @@ bool mentions(const std::vector<std::string>& errors, const std::string& needle)
   return false;
 }
 
+TEST(Config, TheL1LifetimeFollowsWhereLinksLiveUnlessSet) {
+  Config c;
+  EXPECT_EQ(c.cache.positive_ttl_ms, kPositiveTtlByStore);
+  EXPECT_EQ(l1_positive_ttl_ms(c), 24 * 3600'000) << "stage 1: every change passes through this process";
+  c.storage.links = "postgres";
+  EXPECT_EQ(l1_positive_ttl_ms(c), 300'000) << "shared links: the lifetime bounds staleness";
+  c.cache.positive_ttl_ms = 0;  // bench/stage2.sh measures the store path this way
+  EXPECT_EQ(l1_positive_ttl_ms(c), 0);
+  EXPECT_FALSE(mentions(validate(c), "positive_ttl_ms"));
+  c.cache.positive_ttl_ms = -2;
+  EXPECT_TRUE(mentions(validate(c), "'cache.positive_ttl_ms' must be at least 0"));
+}
+
 TEST(Config, ValidationCatchesBadValuesAndIncoherentBackends) {
   Config c;
   c.server.listen = "nonsense";
