@@ -129,9 +129,10 @@ constexpr int64_t kHistoryLinks = 100'000;
 constexpr int64_t kKeepRecent = 24;  // SqliteClickStore::Options::keep_recent
 constexpr const char* kStoredBreakdown = "r\t(direct)\t3\nc\tDE\t3\nd\tdesktop\t3\nb\tChrome\t3\no\tWindows\t3\n";
 
-// Stores `hours` earlier hours for each of kHistoryLinks links, where a running store keeps them:
-// the last kKeepRecent in click_hours_recent, older ones in click_hours.
-Status seed_history(store::SqliteDb& db, int64_t current_hour, int64_t hours) {
+// Stores a row for each of `links` links in each hour from_hour <= h < to_hour, where a running
+// store keeps it: hours within kKeepRecent of `current_hour` in click_hours_recent, older ones in
+// click_hours.
+Status seed_hours(store::SqliteDb& db, int64_t links, int64_t from_hour, int64_t to_hour, int64_t current_hour) {
   auto seeded = db.write<Ok>([&](store::SqliteConn& c) -> Result<Ok> {
     // Literals: the connection's statement cache keeps the SQL text.
     SHORTSTACK_PREPARE(into_recent, c,
@@ -142,8 +143,8 @@ Status seed_history(store::SqliteDb& db, int64_t current_hour, int64_t hours) {
                        "VALUES(?, ?, ?, 1, 3, 0, ?, x'')");
     for (const bool recent : {false, true}) {
       store::Stmt& ins = recent ? into_recent : into_archive;
-      for (int64_t link = 1; link <= kHistoryLinks; ++link)
-        for (int64_t h = current_hour - hours; h < current_hour; ++h) {
+      for (int64_t link = 1; link <= links; ++link)
+        for (int64_t h = from_hour; h < to_hour; ++h) {
           if ((h >= current_hour - kKeepRecent) != recent) continue;
           ins.bind(1, recent ? *analytics::recent_slot_of(link, h) : *analytics::slot_of(link, h)).bind(2, link).bind(3, h);
           ins.bind_text_unowned(4, kStoredBreakdown);
@@ -155,6 +156,11 @@ Status seed_history(store::SqliteDb& db, int64_t current_hour, int64_t hours) {
   });
   if (!seeded) return seeded.error();
   return ok_status();
+}
+
+// `hours` earlier hours for each of kHistoryLinks links.
+Status seed_history(store::SqliteDb& db, int64_t current_hour, int64_t hours) {
+  return seed_hours(db, kHistoryLinks, current_hour - hours, current_hour, current_hour);
 }
 
 // The same fold, with `state.range(0)` earlier hours already stored for each of 100k links: clicks
@@ -170,6 +176,20 @@ void BM_CompactWithHistory(benchmark::State& state) {
   time_compactions(state, store, 3, kHistoryLinks, 5000);
 }
 BENCHMARK(BM_CompactWithHistory)->Arg(0)->Arg(24)->Arg(96)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The fold of BM_CompactSpreadDeltas once the current hour already holds a row for each of the 1M
+// links, as it does after a few minutes of clicks spread over them: then every fold rewrites the
+// whole hour, ~110 MB of rows, whatever it folds. `state.range(0)` rounds of ~41k deltas: 5 shows
+// that fixed cost per fold, 25 (a default fold of ~1M deltas) the cost per delta beside it.
+void BM_CompactIntoCoveredHour(benchmark::State& state) {
+  auto db = testing::temp_analytics_db();
+  const int64_t hour = kNow / 3600;
+  if (auto st = seed_hours(*db, 1'000'000, hour, hour + 1, hour); !st)
+    return state.SkipWithError(st.error().message.c_str());
+  auto store = *analytics::SqliteClickStore::open(db);
+  time_compactions(state, store, state.range(0), 1'000'000, 9000);
+}
+BENCHMARK(BM_CompactIntoCoveredHour)->Arg(5)->Arg(25)->Iterations(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Moving one hour (a row per link) into the link-major archive, over `state.range(0)` archived
 // hours per link: the scattered write that folds no longer make, paid once per hour instead.
