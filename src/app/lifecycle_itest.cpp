@@ -68,6 +68,22 @@ TEST(Cli, ServeRefusesADataDirThatAnotherServeIsUsing) {
   EXPECT_EQ(http(server.admin_port(), {"GET", "/readyz", "", {}}).status, 200) << "the first one is unharmed";
 }
 
+TEST(Cli, ServeRefusesAPortThatAnotherProcessListensOn) {
+  ServerProcess server;
+  server.start();
+  TempDir dir;
+  std::string out;
+  // SO_REUSEPORT would have let it join the first one's port and take half its connections. The
+  // admin address cannot be bound: had the public one been taken over, it still exits, and the
+  // message check fails rather than the test hanging.
+  EXPECT_EQ(run_binary({"serve", "--data-dir", dir.file("other"), "--listen",
+                        "127.0.0.1:" + std::to_string(server.port()), "--admin-listen", "192.0.2.1:81"},
+                       &out),
+            1);
+  EXPECT_NE(out.find("is in use: another process is listening on it"), std::string::npos) << out;
+  EXPECT_EQ(http(server.port(), {"GET", "/zzzzzzz", "", {}}).status, 404) << "the first one still answers";
+}
+
 TEST(Logs, AreJsonLinesWithoutSecrets) {
   ServerProcess server(ServerProcess::Settings{{"log.access_log", "true"}});
   server.start();

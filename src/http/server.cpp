@@ -37,6 +37,25 @@ struct Listener::Impl {
   void sweep(EventLoop& loop);
 };
 
+// SO_REUSEPORT would let this listener join a port another process already listens on, and the
+// kernel would then split connections between the two without a word: a stray second `serve`
+// answering half the requests from another data dir. A bind without it fails on a port that anyone
+// listens on (SO_REUSEADDR still allows one whose old connections linger in TIME_WAIT), so
+// probing with one first turns that into the usual "address in use".
+namespace {
+void refuse_port_in_use(asio::io_context& io, const tcp::endpoint& ep) {
+  tcp::acceptor probe(io);
+  probe.open(ep.protocol());
+  probe.set_option(tcp::acceptor::reuse_address(true));
+  boost::system::error_code ec;
+  probe.bind(ep, ec);
+  if (ec == asio::error::address_in_use)
+    throw std::runtime_error(ep.address().to_string() + ":" + std::to_string(ep.port()) +
+                             " is in use: another process is listening on it");
+  if (ec) throw boost::system::system_error(ec);
+}
+}  // namespace
+
 tcp::acceptor Listener::Impl::bind(EventLoop& loop, uint16_t port) {
   tcp::endpoint ep(asio::ip::make_address(options.host), port);
   tcp::acceptor acc(loop.io());
@@ -197,6 +216,9 @@ Listener::~Listener() = default;
 uint16_t Listener::start() {
   uint16_t port = impl_->options.port;
   const size_t n = impl_->options.all_loops ? impl_->loops.size() : 1;
+  if (port != 0)  // port 0 picks a free port, which nobody else listens on
+    refuse_port_in_use(impl_->loops.at(0).io(),
+                       tcp::endpoint(asio::ip::make_address(impl_->options.host), port));
   impl_->acceptors.resize(n);
   for (size_t i = 0; i < n; ++i) {
     EventLoop& loop = impl_->loops.at(i);
