@@ -5,13 +5,16 @@
 #   2. one `shortstack worker` then applies the backlog; we time it from readiness until every
 #      recorded click is applied, and take the worker's and PostgreSQL's CPU over that time.
 # Prints clicks/s and µs of CPU per click, and checks the count is exact. Bounded: DURATION for the
-# load, 300 s at most for the worker.
+# load, 300 s at most for the worker. HISTORY_HOURS=N first stores N earlier hours of rollups for
+# every link, as weeks of clicks spread over the same links would: the rows a round reads and writes
+# then sit among them (the primary key is link-major).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-$PWD/build/shortstack}
 DURATION=${DURATION:-10s}
 BENCH_LINKS=${BENCH_LINKS:-100000}
 HOT=${HOT:-0}
+HISTORY_HOURS=${HISTORY_HOURS:-0}
 OUT=$PWD/bench/out/worker-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT"; chmod 755 "$OUT"
 . bench/lib.sh
@@ -31,6 +34,14 @@ wait_ready "http://127.0.0.1:$ADMIN/readyz"
 psql -X -q "$PG_URL" -c "INSERT INTO links(code, owner_id, bucket, url, redirect, created_at, updated_at)
   SELECT 'b' || lpad(i::text, 6, '0'), 1, 0, 'https://example.com/landing-page/spring-campaign', 302, 0, 0
   FROM generate_series(0, $BENCH_LINKS - 1) AS i"
+if [ "$HISTORY_HOURS" -gt 0 ]; then
+  # Hour by hour, as a running store would have written them; the breakdown is a typical one-click row.
+  psql -X -q "$PG_URL" -c "INSERT INTO click_hours(link_id, hour, owner_id, clicks, bots, breakdown, visitors)
+    SELECT l.id, h, 1, 3, 0, E'r\\t(direct)\\t3\\nc\\tDE\\t3\\nd\\tdesktop\\t3\\nb\\tChrome\\t3\\no\\tWindows\\t3\\n', ''::bytea
+    FROM generate_series(extract(epoch FROM now())::bigint / 3600 - $HISTORY_HOURS,
+                         extract(epoch FROM now())::bigint / 3600 - 1) AS h, links l ORDER BY h, l.id"
+  psql -X -q "$PG_URL" -c "VACUUM ANALYZE click_hours"
+fi
 LUA=bench/lua/random_redirect.lua
 [ "$HOT" = 1 ] && LUA=bench/lua/hot_link.lua
 BENCH_LINKS=$BENCH_LINKS wrk -t2 -c64 -d"$DURATION" -s "$LUA" "http://127.0.0.1:$PORT" >"$OUT/wrk.log" 2>&1
@@ -55,14 +66,14 @@ t1=$(date +%s.%N); w1=$(cpu_ticks $WORKER); p1=$(pg_ticks)
 kill -TERM $WORKER; wait $WORKER 2>/dev/null || true
 TOTAL=$(psql -X -qAt "$PG_URL" -c "SELECT coalesce(sum(clicks + bots), 0) FROM link_totals" 2>/dev/null || echo "?")
 
-python3 - "$RECORDED" "$APPLIED" "$t0" "$t1" "$w0" "$w1" "$p0" "$p1" "$(getconf CLK_TCK)" "$TOTAL" "$HOT" <<'PY' | tee "$OUT/summary.md"
+python3 - "$RECORDED" "$APPLIED" "$t0" "$t1" "$w0" "$w1" "$p0" "$p1" "$(getconf CLK_TCK)" "$TOTAL" "$HOT" "$HISTORY_HOURS" <<'PY' | tee "$OUT/summary.md"
 import sys
-rec, app, t0, t1, w0, w1, p0, p1, hz, total, hot = sys.argv[1:]
+rec, app, t0, t1, w0, w1, p0, p1, hz, total, hot, history = sys.argv[1:]
 rec, app = int(float(rec)), int(float(app))
 secs = float(t1) - float(t0)
 wcpu = (int(w1) - int(w0)) / int(hz) * 1e6 / max(1, app)
 pcpu = (int(p1) - int(p0)) / int(hz) * 1e6 / max(1, app)
-print(f"| worker from NATS ({'one hot link' if hot == '1' else 'random links'}) | clicks {app:,} of {rec:,} recorded "
+print(f"| worker from NATS ({'one hot link' if hot == '1' else 'random links'}, {history} h of history) | clicks {app:,} of {rec:,} recorded "
       f"| {app / secs:,.0f} clicks/s over {secs:.2f} s | CPU per click: worker {wcpu:.2f} µs, PostgreSQL {pcpu:.2f} µs "
       f"| stored total {total} |")
 PY
