@@ -1,5 +1,8 @@
 #include "analytics/sqlite_click_store.h"
 
+#include <pthread.h>
+#include <time.h>
+
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -80,6 +83,27 @@ constexpr std::string_view kSeenBefore = "batches_seen_before";
 int64_t ms_since(Clock::time_point started) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
 }
+
+// The CPU the writer thread spends on a step, its commit included. The step's wall time is no
+// measure of its cost under load, where the writer waits for a core: a fold of 1M deltas took
+// 10.5-13.6 s of wall time in the server and 5.7 s in the micro-benchmark (bench/RESULTS.md,
+// session 7). Started inside the write, on the writer thread; read after the write returns.
+class WriterCpu {
+ public:
+  void start_on_this_thread() {
+    started_ = pthread_getcpuclockid(pthread_self(), &clock_) == 0 ? now() : -1;
+  }
+  int64_t ms() const { return started_ < 0 ? -1 : (now() - started_) / 1'000'000; }  // -1: not measured
+
+ private:
+  int64_t now() const {
+    timespec ts{};
+    if (clock_gettime(clock_, &ts) != 0) return started_;
+    return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+  }
+  clockid_t clock_{};
+  int64_t started_ = -1;
+};
 
 // How an upsert adds a rollup (excluded.*) to the row already stored under its key.
 #define MERGE_ROLLUP_COLUMNS                                                         \
@@ -254,8 +278,10 @@ Result<size_t> SqliteClickStore::compact() {
   if (auto st = await_index(); !st) return st.error();
   std::lock_guard lock(compact_mu_);
   const auto started = Clock::now();
+  WriterCpu cpu;
   int64_t through = 0;
   auto folded = db_->write<size_t>([&](SqliteConn& c) -> Result<size_t> {
+    cpu.start_on_this_thread();
     if (auto st = register_rollup_functions(c); !st) return st.error();
     SHORTSTACK_PREPARE(last, c, "SELECT COALESCE(MAX(seq), 0), COUNT(*) FROM click_deltas");
     if (!last.step()) return last.error();
@@ -290,7 +316,8 @@ Result<size_t> SqliteClickStore::compact() {
   index_.forget_through(through);
   if (*folded > 0)
     log::info("click_compaction", {{"deltas", static_cast<int64_t>(*folded)},
-                                   {"ms", ms_since(started)}});
+                                   {"ms", ms_since(started)},
+                                   {"cpu_ms", cpu.ms()}});
   return folded;
 }
 
@@ -303,8 +330,10 @@ bool SqliteClickStore::archive_check_due() {
 
 Result<size_t> SqliteClickStore::archive_oldest_hour(int64_t before_hour) {
   const auto started = Clock::now();
+  WriterCpu cpu;
   int64_t hour = 0;
   auto moved = db_->write<size_t>([&](SqliteConn& c) -> Result<size_t> {
+    cpu.start_on_this_thread();
     if (auto st = register_rollup_functions(c); !st) return st.error();
     SHORTSTACK_PREPARE(oldest, c, "SELECT MIN(slot) FROM click_hours_recent");
     if (!oldest.step()) return oldest.error();
@@ -328,7 +357,8 @@ Result<size_t> SqliteClickStore::archive_oldest_hour(int64_t before_hour) {
   if (moved && *moved > 0)
     log::info("click_hour_archived", {{"hour", hour},
                                       {"rows", static_cast<int64_t>(*moved)},
-                                      {"ms", ms_since(started)}});
+                                      {"ms", ms_since(started)},
+                                      {"cpu_ms", cpu.ms()}});
   return moved;
 }
 

@@ -370,7 +370,8 @@ std::vector<std::string> validate(const Config& c) {
   if (c.storage.cache == "redis" && c.cache.l2_tombstone_ms <= c.postgres.timeout_ms)
     e.push_back("'cache.l2_tombstone_ms' must be longer than 'postgres.timeout_ms': a store read that began "
                 "before a change could otherwise put the old link back into the shared cache");
-  if (c.cache.positive_ttl_ms != kPositiveTtlByStore) positive("cache.positive_ttl_ms", c.cache.positive_ttl_ms, 0);
+  if (c.cache.positive_ttl_ms != kPositiveTtlByStore && c.cache.positive_ttl_ms < 0)
+    e.push_back("'cache.positive_ttl_ms' must be at least 0, or left unset to follow where links live");
   positive("cache.negative_ttl_ms", c.cache.negative_ttl_ms, 0);
   positive("links.max_url_length", c.links.max_url_length, 64);
   positive("auth.session_idle_ttl_s", c.auth.session_idle_ttl_s, 60);
