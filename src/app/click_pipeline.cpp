@@ -118,6 +118,8 @@ Result<std::unique_ptr<ClickPipeline>> ClickPipeline::build(const config::Config
                                                          blob_store, *classifier);
   }
   ao.interval = std::chrono::milliseconds(c.clicks.aggregate_interval_ms);
+  ao.round.spread_max_age = std::chrono::milliseconds(config::spread_round_max_ms(c));
+  ao.round.max_link_hours = static_cast<size_t>(c.clicks.round_max_link_hours);
   ao.classifier = *classifier;
   if (c.storage.leaderboard == "redis") ao.leaderboard = p->leaderboard_;
   if (role == Role::Serve && durable_queue) return p;  // workers aggregate

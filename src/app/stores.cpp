@@ -62,7 +62,9 @@ Result<std::shared_ptr<store::pg::PgPool>> open_analytics_postgres(const config:
 }
 
 Result<std::shared_ptr<queue::Queue>> open_queue(const config::Config& c) {
-  if (c.storage.queue != "nats") return std::shared_ptr<queue::Queue>(std::make_shared<queue::MemoryQueue>());
+  if (c.storage.queue != "nats")
+    return std::shared_ptr<queue::Queue>(
+        std::make_shared<queue::MemoryQueue>(std::chrono::milliseconds(config::kInProcessQueueAckTimeoutMs)));
   queue::NatsOptions o;
   o.url = c.nats.url;
   o.stream = c.nats.stream;

@@ -1,6 +1,8 @@
 #include "clicks/click_aggregator.h"
 
+#include <algorithm>
 #include <optional>
+#include <utility>
 #include <unordered_set>
 
 #include "clicks/click_archive.h"
@@ -23,6 +25,14 @@ std::string normalize_referrer(std::string_view host) {
 
 // Events stamped outside 2020..2139 come from a broken clock; the rollup key cannot hold them.
 bool plausible_time(int64_t unix) { return unix >= 1'577'836'800 && unix < 1'577'836'800 + (int64_t{1} << 20) * 3600; }
+
+// Grows the round's table ahead of a batch, doubling: clicks spread over many links make about one
+// link-hour per event, and growing it one rehash at a time as it filled was a visible cost.
+void make_room(analytics::Rollups& rollups, size_t incoming) {
+  const size_t needed = rollups.size() + incoming;
+  if (static_cast<float>(needed) > static_cast<float>(rollups.bucket_count()) * rollups.max_load_factor())
+    rollups.reserve(std::max(needed, 2 * rollups.size()));
+}
 
 }  // namespace
 
@@ -71,37 +81,49 @@ void ClickAggregator::start() {
     bool catching_up = false;
     while (!stop_) {
       lock.unlock();
-      // Catching up, a fetch may wait a moment for a full round: a short fetch returns only what
-      // the server had sent so far, and small rounds each pay a whole commit.
-      const size_t applied = run_once(std::chrono::milliseconds(catching_up ? 20 : 0));
-      if (auto st = store_->housekeeping(); !st) log::warn("click_store_housekeeping_failed", {{"error", st.error().message}});
-      forget_old_batch_ids();
-      ship_archive();
+      // Catching up, a fetch may wait a moment for a full batch: a short fetch returns only what the
+      // server had sent so far.
+      const size_t fetched = gather(std::chrono::milliseconds(catching_up ? 20 : 0));
+      bool store_ok = true;
+      if (!open_.empty() && options_.round.due(shape())) store_ok = write_round().has_value();
+      // Upkeep waits while a round gathers: a compaction takes seconds, and the round's batches are
+      // held unacked against the queue's ack timeout meanwhile.
+      if (open_.empty()) {
+        if (auto st = store_->housekeeping(); !st) log::warn("click_store_housekeeping_failed", {{"error", st.error().message}});
+        forget_old_batch_ids();
+        ship_archive();
+      }
       lock.lock();
-      // Behind (a worker starting on a backlog, or after an outage): take the next round at once.
-      // The interval is for keeping rounds large while the queue keeps up, not for pacing.
-      catching_up = applied > 0 && backlogged();
+      // Behind (a worker starting on a backlog, or after an outage): fetch again at once. The
+      // interval is for keeping rounds large while the queue keeps up, not for pacing.
+      catching_up = fetched > 0 && store_ok && backlogged();
       if (catching_up) continue;
       wake_.wait_for(lock, options_.interval, [this] { return stop_; });
     }
   });
 }
 
-// Behind means more than a quarter round waits: at steady load a second brings far fewer batches
-// (one per loop per spool sync), so rounds stay large and commits few.
+// Behind means more than a quarter of a fetch waits beyond the batches the open round holds: at
+// steady load an interval brings far fewer (one per loop per spool sync).
 bool ClickAggregator::backlogged() {
   auto pending = queue_->pending(kClickSubject);
-  return pending && *pending >= kMaxBatchesPerRound / 4;
+  return pending && *pending >= open_.messages.size() + kMaxBatchesPerRound / 4;
 }
 
 size_t ClickAggregator::run_once(std::chrono::milliseconds wait) {
+  gather(wait);
+  if (open_.empty()) return 0;
+  return write_round().value_or(0);
+}
+
+size_t ClickAggregator::gather(std::chrono::milliseconds wait) {
   auto messages = queue_->fetch(kClickSubject, kMaxBatchesPerRound, wait);
   if (!messages) {
     log::warn("click_fetch_failed", {{"error", messages.error().message}});
     return 0;
   }
-  std::vector<Fetched> round;
-  for (const queue::Message& m : *messages) {
+  size_t added = 0;
+  for (queue::Message& m : *messages) {
     auto batch = decode_batch(m.payload);
     if (!batch) {
       // A payload we cannot read will never become readable: ack it so it does not loop, and say so.
@@ -109,58 +131,72 @@ size_t ClickAggregator::run_once(std::chrono::milliseconds wait) {
       settle(m, batch_id_of(m.payload));
       continue;
     }
-    round.push_back({std::move(*batch), &m});
+    if (hold_newer_copy(m, batch->id)) continue;
+    add_to_round(std::move(m), *batch);
+    ++added;
   }
-  return apply_round(std::move(round));
+  return added;
 }
 
-// Applies the round all or nothing. When the store has seen some of its batches (a redelivery),
-// those are settled as duplicates and the rest rolled up again; a few tries bound the work when
-// other consumers keep applying the same batches concurrently.
-size_t ClickAggregator::apply_round(std::vector<Fetched> round) {
-  size_t duplicates = drop_repeated_ids(round);
-  for (int attempt = 0; attempt < 4 && !round.empty(); ++attempt) {
-    analytics::RoundRollups rollups;
-    int64_t events = 0;
-    for (const Fetched& f : round) events += static_cast<int64_t>(f.batch.events.size());
-    // Clicks spread over many links make about one link-hour per event; growing the table as it
-    // fills rehashed it a dozen times a round.
-    rollups.rollups.reserve(static_cast<size_t>(events / 2));
-    for (const Fetched& f : round) rollup_into(f.batch, *options_.classifier, rollups);
-    const auto started = std::chrono::steady_clock::now();
-    auto outcome = store_->apply(rollups);
-    if (!outcome) {
-      log::warn("click_batches_apply_failed", {{"batches", static_cast<int64_t>(round.size())},
-                                               {"error", outcome.error().message}});
-      break;
-    }
-    if (!outcome->applied) {
-      duplicates += settle_seen(round, outcome->seen_before);
-      continue;
-    }
-    // After the commit, so the ranking never counts a round the store refused; a failure here is
-    // the leaderboard's to handle (it falls back to the store), not a reason to redeliver.
-    if (options_.leaderboard) (void)options_.leaderboard->add(rollups);
-    // Settled only after the commit: a crash in between redelivers, and the batch ids make that harmless.
-    for (const Fetched& f : round) {
-      settle(*f.message, f.batch.id);
-      if (options_.archive)
-        if (auto st = options_.archive->append(f.batch); !st)
-          log::warn("click_archive_append_failed", {{"error", st.error().message}});
-    }
-    log::debug("click_round_applied",
-               {{"batches", static_cast<int64_t>(round.size())}, {"events", events},
-                {"link_hours", static_cast<int64_t>(rollups.rollups.size())},
-                {"apply_ms", std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count()}});
-    auto& m = metrics::registry();
-    m.click_batches_applied.inc(round.size());
-    m.click_batches_duplicate.inc(duplicates);
-    m.click_events_applied.inc(static_cast<uint64_t>(events));
-    return round.size();
+void ClickAggregator::add_to_round(queue::Message m, const ClickBatch& batch) {
+  if (open_.empty()) open_.opened = Clock::now();
+  make_room(open_.rollups.rollups, batch.events.size());
+  rollup_into(batch, *options_.classifier, open_.rollups);
+  open_.events += static_cast<int64_t>(batch.events.size());
+  // The queue keeps its own copy until the ack; ours is only read again to archive the round.
+  if (!options_.archive) std::string().swap(m.payload);
+  open_.position.emplace(batch.id, open_.messages.size());
+  open_.messages.push_back(std::move(m));
+}
+
+// A batch the round already holds came again: redelivered after the ack timeout, or published twice.
+// The round keeps the newer delivery, which is the one still in flight, and acks the older (a no-op
+// when it was the redelivered one's earlier self). The batch is not rolled up twice.
+bool ClickAggregator::hold_newer_copy(queue::Message& m, const std::string& batch_id) {
+  auto it = open_.position.find(batch_id);
+  if (it == open_.position.end()) return false;
+  queue::Message& held = open_.messages[it->second];
+  (void)queue_->ack(held);
+  if (!options_.archive) std::string().swap(m.payload);
+  held = std::move(m);
+  metrics::registry().click_batches_duplicate.inc();
+  return true;
+}
+
+RoundShape ClickAggregator::shape() const {
+  return {open_.rollups.rollups.size(), open_.events,
+          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - open_.opened)};
+}
+
+std::optional<size_t> ClickAggregator::write_round() {
+  OpenRound round = std::exchange(open_, OpenRound{});
+  const auto started = Clock::now();
+  auto outcome = store_->apply(round.rollups);
+  if (!outcome) {
+    log::warn("click_batches_apply_failed", {{"batches", static_cast<int64_t>(round.messages.size())},
+                                             {"error", outcome.error().message}});
+    for (const queue::Message& m : round.messages) (void)queue_->nack(m);
+    return std::nullopt;
   }
-  for (const Fetched& f : round) (void)queue_->nack(*f.message);
-  metrics::registry().click_batches_duplicate.inc(duplicates);
-  return 0;
+  if (!outcome->applied) {
+    settle_seen_and_return_the_rest(round, outcome->seen_before);
+    return 0;
+  }
+  // After the commit, so the ranking never counts a round the store refused; a failure here is
+  // the leaderboard's to handle (it falls back to the store), not a reason to redeliver.
+  if (options_.leaderboard) (void)options_.leaderboard->add(round.rollups);
+  // Settled only after the commit: a crash in between redelivers, and the batch ids make that harmless.
+  for (size_t i = 0; i < round.messages.size(); ++i) settle(round.messages[i], round.rollups.batches[i].id);
+  archive_round(round);
+  log::debug("click_round_applied",
+             {{"batches", static_cast<int64_t>(round.messages.size())}, {"events", round.events},
+              {"link_hours", static_cast<int64_t>(round.rollups.rollups.size())},
+              {"gathered_ms", std::chrono::duration_cast<std::chrono::milliseconds>(started - round.opened).count()},
+              {"apply_ms", std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()}});
+  auto& m = metrics::registry();
+  m.click_batches_applied.inc(round.messages.size());
+  m.click_events_applied.inc(static_cast<uint64_t>(round.events));
+  return round.messages.size();
 }
 
 void ClickAggregator::settle(const queue::Message& m, const std::string& batch_id) {
@@ -168,30 +204,27 @@ void ClickAggregator::settle(const queue::Message& m, const std::string& batch_i
   if (options_.spool) options_.spool->release(batch_id);
 }
 
-// A queue may hand out one batch twice in one fetch (redelivered after a timeout while the first copy
-// still waits): one copy is enough, and a round must not name an id twice.
-size_t ClickAggregator::drop_repeated_ids(std::vector<Fetched>& round) {
-  std::unordered_set<std::string> ids;
-  size_t dropped = 0;
-  std::erase_if(round, [&](const Fetched& f) {
-    if (ids.insert(f.batch.id).second) return false;
-    (void)queue_->ack(*f.message);  // the spool entry is released with the copy that stays
-    ++dropped;
-    return true;
-  });
-  return dropped;
+// Some of the round's batches were applied before (a redelivery after a crash between commit and
+// ack, or another worker's): those are settled as duplicates, and the rest go back to the queue to be
+// gathered again without them. Rare, so re-rolling them up is cheaper than keeping every payload.
+void ClickAggregator::settle_seen_and_return_the_rest(OpenRound& round, const std::vector<std::string>& seen) {
+  const std::unordered_set<std::string> seen_ids(seen.begin(), seen.end());
+  for (size_t i = 0; i < round.messages.size(); ++i) {
+    const std::string& id = round.rollups.batches[i].id;
+    if (seen_ids.count(id)) settle(round.messages[i], id);
+    else (void)queue_->nack(round.messages[i]);
+  }
+  metrics::registry().click_batches_duplicate.inc(seen_ids.size());
 }
 
-size_t ClickAggregator::settle_seen(std::vector<Fetched>& round, const std::vector<std::string>& seen) {
-  const std::unordered_set<std::string> seen_ids(seen.begin(), seen.end());
-  size_t settled = 0;
-  std::erase_if(round, [&](const Fetched& f) {
-    if (!seen_ids.count(f.batch.id)) return false;
-    settle(*f.message, f.batch.id);
-    ++settled;
-    return true;
-  });
-  return settled;
+void ClickAggregator::archive_round(const OpenRound& round) {
+  if (!options_.archive) return;
+  for (const queue::Message& m : round.messages) {
+    auto batch = decode_batch(m.payload);  // it decoded when gathered
+    if (!batch) continue;
+    if (auto st = options_.archive->append(*batch); !st)
+      log::warn("click_archive_append_failed", {{"error", st.error().message}});
+  }
 }
 
 void ClickAggregator::forget_old_batch_ids() {
@@ -220,6 +253,7 @@ void ClickAggregator::drain_and_stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (!open_.empty()) (void)write_round();
   for (int rounds = 0; rounds < 1000; ++rounds) {
     auto pending = queue_->pending(kClickSubject);
     if (!pending || *pending == 0) return;

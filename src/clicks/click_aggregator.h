@@ -7,12 +7,16 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <unordered_map>
+#include <vector>
 
 #include "analytics/click_store.h"
 #include "analytics/leaderboard.h"
 #include "analytics/user_agent.h"
 #include "clicks/click_batch.h"
+#include "clicks/round_policy.h"
 #include "queue/queue.h"
 
 namespace shortstack::clicks {
@@ -23,9 +27,13 @@ class ClickSpool;
 class ClickAggregator {
  public:
   struct Options {
-    // Every `interval` it takes everything queued (up to kMaxBatchesPerRound) and applies it in one
-    // transaction: fewer, larger commits are what make counting nearly free under load.
+    // Every `interval` it takes everything queued (up to kMaxBatchesPerRound per fetch) into the
+    // round it is gathering, and writes the round when `round` says it is due: at once when the round
+    // is small or its link-hours already carry several clicks each, later (within the policy's
+    // bounds) when the clicks spread over many links. Fewer, larger commits are what make counting
+    // nearly free under load.
     std::chrono::milliseconds interval{1000};
+    RoundPolicy round;
     std::shared_ptr<const analytics::UserAgentClassifier> classifier = analytics::UserAgentClassifier::builtin();
     // Told when a batch is committed, so it can stop keeping it for replay. Optional.
     std::shared_ptr<ClickSpool> spool;
@@ -43,20 +51,36 @@ class ClickAggregator {
       : ClickAggregator(std::move(queue), std::move(store), Options{}) {}
   ~ClickAggregator();
   void start();
-  // Applies everything pending, then stops. Used on graceful shutdown after the last flush.
+  // Writes the round it holds and everything pending, then stops. Used on graceful shutdown after
+  // the last flush.
   void drain_and_stop();
-  // Fetches and applies one round; returns how many batches it applied. Public for tests and the worker.
+  // Fetches once and writes the round at once, due or not; returns how many batches it applied.
+  // Public for tests and benchmarks; start() gathers instead.
   size_t run_once(std::chrono::milliseconds wait);
 
  private:
-  struct Fetched {
-    ClickBatch batch;
-    const queue::Message* message;
+  using Clock = std::chrono::steady_clock;
+  // The round being gathered. Its batches stay unacked (in the queue, and in the spool) until the
+  // round commits, so a crash meanwhile loses none of them.
+  struct OpenRound {
+    std::vector<queue::Message> messages;              // one per batch, as in rollups.batches
+    std::unordered_map<std::string, size_t> position;  // batch id -> index in messages
+    analytics::RoundRollups rollups;
+    int64_t events = 0;
+    Clock::time_point opened{};
+    bool empty() const { return messages.empty(); }
   };
-  size_t apply_round(std::vector<Fetched> round);
+  // Fetches once and rolls what came into the open round; returns how many batches it added.
+  size_t gather(std::chrono::milliseconds wait);
+  void add_to_round(queue::Message m, const ClickBatch& batch);
+  bool hold_newer_copy(queue::Message& m, const std::string& batch_id);
+  RoundShape shape() const;
+  // Writes the open round and empties it; returns the batches applied (0 when some had been applied
+  // before, and the rest went back to the queue), nullopt when the store failed (all went back).
+  std::optional<size_t> write_round();
   void settle(const queue::Message& m, const std::string& batch_id);
-  size_t drop_repeated_ids(std::vector<Fetched>& round);
-  size_t settle_seen(std::vector<Fetched>& round, const std::vector<std::string>& seen);
+  void settle_seen_and_return_the_rest(OpenRound& round, const std::vector<std::string>& seen);
+  void archive_round(const OpenRound& round);
   void forget_old_batch_ids();
   bool backlogged();
   void ship_archive();
@@ -64,12 +88,13 @@ class ClickAggregator {
   std::shared_ptr<queue::Queue> queue_;
   std::shared_ptr<analytics::ClickStore> store_;
   Options options_;
+  OpenRound open_;  // only the aggregating thread (or the caller of run_once) touches it
   std::mutex mu_;
   std::condition_variable wake_;
   bool stop_ = false;
   std::thread thread_;
-  std::chrono::steady_clock::time_point next_forget_{};
-  std::chrono::steady_clock::time_point next_ship_{};
+  Clock::time_point next_forget_{};
+  Clock::time_point next_ship_{};
 };
 
 // Adds one batch to a round's rollups: each distinct User-Agent in it is classified once.

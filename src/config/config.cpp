@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
@@ -202,6 +203,8 @@ const std::map<std::string, Setting, std::less<>>& settings() {
       {"limits.abuse_reports_per_hour_per_ip", double_setting(FIELD(limits.abuse_reports_per_hour_per_ip))},
       {"links.anonymous_create", bool_setting(FIELD(links.anonymous_create))},
       {"clicks.aggregate_interval_ms", int_setting(FIELD(clicks.aggregate_interval_ms))},
+      {"clicks.spread_round_max_ms", int_setting(FIELD(clicks.spread_round_max_ms))},
+      {"clicks.round_max_link_hours", int_setting(FIELD(clicks.round_max_link_hours))},
       {"clicks.record", bool_setting(FIELD(clicks.record))},
       {"clicks.compact_interval_ms", int_setting(FIELD(clicks.compact_interval_ms))},
       {"clicks.compact_max_deltas", int_setting(FIELD(clicks.compact_max_deltas))},
@@ -341,6 +344,17 @@ int64_t l1_positive_ttl_ms(const Config& c) {
   return c.storage.links == "sqlite" ? 24 * 3600'000 : 300'000;
 }
 
+namespace {
+int64_t queue_ack_timeout_ms(const Config& c) {
+  return c.storage.queue == "nats" ? c.nats.ack_wait_ms : kInProcessQueueAckTimeoutMs;
+}
+}  // namespace
+
+int64_t spread_round_max_ms(const Config& c) {
+  if (c.clicks.spread_round_max_ms != kSpreadRoundByQueue) return c.clicks.spread_round_max_ms;
+  return std::min<int64_t>(30'000, queue_ack_timeout_ms(c) / 2);
+}
+
 std::vector<std::string> validate(const Config& c) {
   std::vector<std::string> e;
   auto positive = [&e](const char* key, int64_t v, int64_t min) {
@@ -379,6 +393,13 @@ std::vector<std::string> validate(const Config& c) {
   positive("auth.argon2_memory_kib", c.auth.argon2_memory_kib, 8);
   positive("auth.argon2_iterations", c.auth.argon2_iterations, 1);
   positive("clicks.aggregate_interval_ms", c.clicks.aggregate_interval_ms, 10);
+  if (c.clicks.spread_round_max_ms != kSpreadRoundByQueue &&
+      (c.clicks.spread_round_max_ms < 0 || c.clicks.spread_round_max_ms > queue_ack_timeout_ms(c) / 2))
+    e.push_back("'clicks.spread_round_max_ms' must be between 0 and half the queue's ack timeout (" +
+                std::to_string(queue_ack_timeout_ms(c) / 2) +
+                " ms), so a gathered round is acked before the queue hands its batches out again; or left "
+                "unset to follow the queue");
+  positive("clicks.round_max_link_hours", c.clicks.round_max_link_hours, 1);
   positive("clicks.spool_sync_ms", c.clicks.spool_sync_ms, 1);
   positive("clicks.compact_interval_ms", c.clicks.compact_interval_ms, 100);
   positive("clicks.compact_max_deltas", c.clicks.compact_max_deltas, 1);

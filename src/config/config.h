@@ -19,6 +19,12 @@ std::optional<ReplicaSetting> parse_replica_setting(const std::string& text);
 
 // cache.positive_ttl_ms unset: the L1 lifetime is chosen by where links live (l1_positive_ttl_ms).
 inline constexpr int64_t kPositiveTtlByStore = -1;
+// clicks.spread_round_max_ms unset: chosen by the queue's ack timeout (spread_round_max_ms).
+inline constexpr int64_t kSpreadRoundByQueue = -1;
+// The in-process queue (stage 1) redelivers a batch its consumer has not acked after this long. That
+// consumer dies only with the process, when the spool replays everything unacked anyway, so the
+// timeout only has to outlast a gathered round (clicks.spread_round_max_ms) and its commit.
+inline constexpr int64_t kInProcessQueueAckTimeoutMs = 120'000;
 
 struct Config {
   struct Server {
@@ -149,6 +155,12 @@ struct Config {
     // How often the aggregator applies what the queue holds, in one transaction. Longer: fewer page
     // writes when clicks spread over many links; shorter: totals show sooner.
     int64_t aggregate_interval_ms = 1000;
+    // A round that is large (over 5,000 link-hours) and spread (under two clicks per link-hour) keeps
+    // gathering, up to this long or this many link-hours (~380 bytes each), before it is written:
+    // every link-hour written costs the analytics store ~6 us however many clicks it carries.
+    // Unset: half the queue's ack timeout, at most 30 s (spread_round_max_ms below).
+    int64_t spread_round_max_ms = kSpreadRoundByQueue;
+    int64_t round_max_link_hours = 1'000'000;
     // The embedded analytics store appends each round and folds the appends into the hourly rows
     // this often, or once this many have gathered: longer means fewer row rewrites when clicks spread
     // over many links, and more to fold (and index in memory, ~50 bytes each) at once.
@@ -191,6 +203,11 @@ struct Config {
 //   change feed when there is one, and the lifetime bounds how stale a copy can get when there is
 //   none, or while the feed is down: 5 minutes.
 int64_t l1_positive_ttl_ms(const Config& config);
+
+// How long a large, spread click round may gather: clicks.spread_round_max_ms when set, else half the
+// queue's ack timeout (so the round's batches are acked before the queue hands them out again),
+// at most 30 s, which is how stale totals may get under such load.
+int64_t spread_round_max_ms(const Config& config);
 
 struct LoadResult {
   Config config;

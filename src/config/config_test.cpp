@@ -66,6 +66,21 @@ bool mentions(const std::vector<std::string>& errors, const std::string& needle)
   return false;
 }
 
+TEST(Config, ASpreadRoundGathersForHalfTheQueuesAckTimeoutUnlessSet) {
+  Config c;
+  EXPECT_EQ(c.clicks.spread_round_max_ms, kSpreadRoundByQueue);
+  EXPECT_EQ(spread_round_max_ms(c), 30'000) << "the in-process queue's timeout is long; 30 s bounds staleness";
+  c.storage.queue = "nats";
+  c.nats.ack_wait_ms = 10'000;
+  EXPECT_EQ(spread_round_max_ms(c), 5'000) << "acked well before JetStream hands the batches out again";
+  c.clicks.spread_round_max_ms = 5'000;
+  EXPECT_FALSE(mentions(validate(c), "spread_round_max_ms"));
+  c.clicks.spread_round_max_ms = 5'001;
+  EXPECT_TRUE(mentions(validate(c), "'clicks.spread_round_max_ms' must be between 0 and half the queue's ack timeout (5000 ms)"));
+  c.clicks.round_max_link_hours = 0;
+  EXPECT_TRUE(mentions(validate(c), "'clicks.round_max_link_hours' must be at least 1"));
+}
+
 TEST(Config, TheL1LifetimeFollowsWhereLinksLiveUnlessSet) {
   Config c;
   EXPECT_EQ(c.cache.positive_ttl_ms, kPositiveTtlByStore);
