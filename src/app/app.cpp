@@ -116,6 +116,19 @@ void add_queue_gauge(queue::Queue& q) {
   });
 }
 
+// Under clicks spread over many links the aggregator gathers a round for up to
+// clicks.spread_round_max_ms before writing it: these say how large it is and how late its totals are.
+void add_round_gauges(const ClickPipeline& pipeline) {
+  auto progress = pipeline.round_progress();
+  if (!progress) return;  // this process does not aggregate
+  auto& reg = metrics::registry();
+  reg.add_gauge("shortstack_click_round_link_hours", "Link-hours in the click round being gathered.",
+                [progress] { return static_cast<double>(progress->link_hours.load()); });
+  reg.add_gauge("shortstack_click_round_age_seconds",
+                "How long the click round being gathered has been open (0: none is).",
+                [progress] { return progress->age_seconds(); });
+}
+
 }  // namespace
 
 Result<int> migrate(const config::Config& c) {
@@ -261,6 +274,7 @@ int serve(const config::Config& c) {
   for (size_t i = 0; i < loops.size(); ++i) loops.at(i).on_tick([&recorder, i] { recorder->flush(i); });
   auto& reg = metrics::registry();
   add_queue_gauge(*queue);
+  add_round_gauges(click_pipeline);
   if (stores.read_routing.replicas) {
     // Weak: the registry outlives serve(), and the replica set's probe thread must stop with it.
     std::weak_ptr<store::pg::PgReplicaSet> weak = stores.read_routing.replicas;
@@ -379,6 +393,7 @@ int worker(const config::Config& c) {
     return 1;
   }
   add_queue_gauge(**queue);
+  add_round_gauges(**pipeline);
   metrics::registry().add_gauge("shortstack_ready", "1 while working, 0 while stopping.",
                                 [&ready] { return ready.load() ? 1.0 : 0.0; });
   if (auto st = (*pipeline)->start(); !st) {

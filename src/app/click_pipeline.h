@@ -37,6 +37,10 @@ class ClickPipeline {
   const std::shared_ptr<clicks::ClickRecorder>& recorder() const { return recorder_; }
   const std::shared_ptr<analytics::ClickStore>& store() const { return store_; }
   const std::shared_ptr<analytics::Leaderboard>& leaderboard() const { return leaderboard_; }
+  // The round the aggregator is gathering; null when this process does not aggregate.
+  std::shared_ptr<const clicks::RoundProgress> round_progress() const {
+    return aggregator_ ? aggregator_->progress() : nullptr;
+  }
 
  private:
   std::shared_ptr<analytics::ClickStore> store_;

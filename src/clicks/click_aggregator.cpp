@@ -135,11 +135,15 @@ size_t ClickAggregator::gather(std::chrono::milliseconds wait) {
     add_to_round(std::move(m), *batch);
     ++added;
   }
+  progress_->link_hours.store(open_.rollups.rollups.size());
   return added;
 }
 
 void ClickAggregator::add_to_round(queue::Message m, const ClickBatch& batch) {
-  if (open_.empty()) open_.opened = Clock::now();
+  if (open_.empty()) {
+    open_.opened = Clock::now();
+    progress_->opened.store(open_.opened.time_since_epoch().count());
+  }
   make_room(open_.rollups.rollups, batch.events.size());
   rollup_into(batch, *options_.classifier, open_.rollups);
   open_.events += static_cast<int64_t>(batch.events.size());
@@ -170,6 +174,8 @@ RoundShape ClickAggregator::shape() const {
 
 std::optional<size_t> ClickAggregator::write_round() {
   OpenRound round = std::exchange(open_, OpenRound{});
+  progress_->link_hours.store(0);
+  progress_->opened.store(0);
   const auto started = Clock::now();
   auto outcome = store_->apply(round.rollups);
   if (!outcome) {

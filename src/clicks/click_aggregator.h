@@ -3,6 +3,7 @@
 // humans by referrer, country, device, browser and OS), and applies them with their ids in one store
 // transaction. Redelivery (a crash between apply and ack) is harmless: the store skips a batch id it
 // has seen.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -23,6 +24,19 @@ namespace shortstack::clicks {
 
 class ClickArchive;
 class ClickSpool;
+
+// The round being gathered, for /metrics: written by the aggregating thread, read by any.
+struct RoundProgress {
+  std::atomic<size_t> link_hours{0};
+  std::atomic<std::chrono::steady_clock::rep> opened{0};  // 0: no round open
+  // How long the open round has gathered: how much later than their clicks its totals will show.
+  double age_seconds() const {
+    const auto at = opened.load();
+    if (at == 0) return 0.0;
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch() -
+                                         std::chrono::steady_clock::duration(at)).count();
+  }
+};
 
 class ClickAggregator {
  public:
@@ -57,6 +71,8 @@ class ClickAggregator {
   // Fetches once and writes the round at once, due or not; returns how many batches it applied.
   // Public for tests and benchmarks; start() gathers instead.
   size_t run_once(std::chrono::milliseconds wait);
+  // Shared, so a gauge may outlive the aggregator.
+  std::shared_ptr<const RoundProgress> progress() const { return progress_; }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -89,6 +105,7 @@ class ClickAggregator {
   std::shared_ptr<analytics::ClickStore> store_;
   Options options_;
   OpenRound open_;  // only the aggregating thread (or the caller of run_once) touches it
+  std::shared_ptr<RoundProgress> progress_ = std::make_shared<RoundProgress>();
   std::mutex mu_;
   std::condition_variable wake_;
   bool stop_ = false;

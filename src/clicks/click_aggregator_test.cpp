@@ -69,9 +69,13 @@ TEST_F(RoundGathering, ASpreadRoundIsHeldUnackedUntilDrained) {
   std::this_thread::sleep_for(milliseconds(300));  // many intervals: a due round would be written
   EXPECT_EQ(total_clicks(), 0) << "a large spread round keeps gathering";
   EXPECT_EQ(*queue->pending(kClickSubject), 1u) << "and its batch stays unacked";
+  EXPECT_EQ(aggregator.progress()->link_hours.load(), kSpread) << "the gauges show it";
+  EXPECT_GT(aggregator.progress()->age_seconds(), 0.0);
   aggregator.drain_and_stop();
   EXPECT_EQ(total_clicks(), static_cast<int64_t>(kSpread)) << "draining writes what the round held";
   EXPECT_EQ(*queue->pending(kClickSubject), 0u);
+  EXPECT_EQ(aggregator.progress()->link_hours.load(), 0u);
+  EXPECT_EQ(aggregator.progress()->age_seconds(), 0.0);
 }
 
 TEST_F(RoundGathering, ASpreadRoundIsWrittenOnceItTurnsDense) {
