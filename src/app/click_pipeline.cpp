@@ -129,10 +129,7 @@ Result<std::unique_ptr<ClickPipeline>> ClickPipeline::build(const config::Config
 }
 
 Status ClickPipeline::start() {
-  if (spool_) {
-    if (auto replayed = spool_->recover(); !replayed) return replayed.error();
-    spool_->start();
-  }
+  if (spool_) spool_->recover_then_start();
   if (aggregator_) aggregator_->start();
   return ok_status();
 }

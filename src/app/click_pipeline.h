@@ -27,7 +27,8 @@ class ClickPipeline {
                                                       std::shared_ptr<queue::Queue> queue,
                                                       std::shared_ptr<store::redis::RedisPool> redis, size_t loops,
                                                       Role role = Role::Serve);
-  // Replays what an earlier process left in the spool, then starts the spool and aggregator threads.
+  // Starts the spool thread, which first replays what an earlier process left in the spool, and the
+  // aggregator thread.
   Status start();
   // After every loop has flushed its buffer for the last time: everything reaches the store.
   void drain();

@@ -136,7 +136,14 @@ Result<size_t> ClickSpool::recover() {
 void ClickSpool::start() {
   thread_ = std::thread([this] {
     name_this_thread("click-spool");
-    run();
+    run(false);
+  });
+}
+
+void ClickSpool::recover_then_start() {
+  thread_ = std::thread([this] {
+    name_this_thread("click-spool");
+    run(true);
   });
 }
 
@@ -145,7 +152,11 @@ void ClickSpool::append(std::string batch_id, std::string payload) {
   pending_.push_back({std::move(batch_id), std::move(payload)});
 }
 
-void ClickSpool::run() {
+void ClickSpool::run(bool recover_first) {
+  // A segment that cannot be read stays on disk for the next start; new clicks go on meanwhile.
+  if (recover_first)
+    if (auto replayed = recover(); !replayed)
+      log::error("click_spool_recover_failed", {{"error", replayed.error().message}});
   for (;;) {
     {
       std::unique_lock lock(mu_);

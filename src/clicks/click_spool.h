@@ -43,6 +43,11 @@ class ClickSpool {
   // Publishes every batch found in segments left by an earlier process. Call before start().
   Result<size_t> recover();
   void start();
+  // start(), with the spool thread doing recover() first, before its first sync. The server starts
+  // this way: after a kill -9 under clicks spread over many links the spool holds the round the
+  // aggregator was gathering (up to 30 s of clicks, 67 MB after 20 s at 77k clicks/s), and reading
+  // it held readiness back by ~400 ms when redirects need none of it.
+  void recover_then_start();
   // Any thread. The batch reaches disk within one sync interval, then the queue.
   void append(std::string batch_id, std::string payload);
   // Any thread: the batch needs no replay any more.
@@ -61,7 +66,7 @@ class ClickSpool {
     std::string payload;
   };
   ClickSpool(Options options, std::shared_ptr<queue::Queue> queue);
-  void run();
+  void run(bool recover_first);
   // Writes and syncs one group, then publishes it; false when the disk refused it.
   bool write_group(std::vector<Pending>& group);
   Status open_segment();

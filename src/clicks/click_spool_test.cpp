@@ -81,6 +81,20 @@ TEST_F(ClickSpoolTest, ARestartReplaysEverySegmentNotFullyReleased) {
   EXPECT_EQ(*again->recover(), 0u) << "released segments are gone, not replayed";
 }
 
+TEST_F(ClickSpoolTest, TheSpoolThreadCanReplayAnEarlierProcesssSegmentsBeforeItsFirstSync) {
+  {
+    auto spool = open_spool(std::make_shared<queue::MemoryQueue>());  // a queue lost with the process
+    spool->append("d-1", payload("d-1"));
+    spool->flush_and_stop();
+  }
+  auto q = std::make_shared<queue::MemoryQueue>();
+  auto spool = open_spool(q);
+  spool->recover_then_start();
+  spool->append("d-2", payload("d-2"));
+  spool->flush_and_stop();
+  EXPECT_EQ(drain_ids(*q), (std::vector<std::string>{"d-1", "d-2"})) << "the earlier process's batch first";
+}
+
 TEST_F(ClickSpoolTest, ATornTailIsIgnoredAndTheRecordsBeforeItSurvive) {
   {
     auto spool = open_spool(std::make_shared<queue::MemoryQueue>());
