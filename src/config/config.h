@@ -152,8 +152,8 @@ struct Config {
     double abuse_reports_per_hour_per_ip = 10;
   } limits;
   struct Clicks {
-    // How often the aggregator applies what the queue holds, in one transaction. Longer: fewer page
-    // writes when clicks spread over many links; shorter: totals show sooner.
+    // How often the aggregator takes what the queue holds into its round, and applies a round that is
+    // small or dense, in one transaction: how soon totals show on a quiet site.
     int64_t aggregate_interval_ms = 1000;
     // A round that is large (over 5,000 link-hours) and spread (under two clicks per link-hour) keeps
     // gathering, up to this long or this many link-hours (~380 bytes each), before it is written:
