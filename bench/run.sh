@@ -136,14 +136,19 @@ done
 # the redirects themselves. This run charges them in full: from a moment when every click recorded is
 # applied and folded, through STEADY of load, to the end of the compaction that folds the last of
 # that load's clicks (bounded waits). -------------------------------------------------------------------
+# Several runs, because one long run's figure moved ±15% between runs on this machine.
 STEADY=${STEADY:-60s}
-clicks_applied_and_folded || true   # the short runs' clicks
-read -r ng_rps ng_us < <(DURATION=$STEADY measure "http://127.0.0.1:$NG_PORT" 64 bench/lua/random_redirect.lua "$OUT/ng-steady.log" "${NG_PIDS[@]}")
-c0=$(compactions); t0=$(cpu_ticks $SS_PID)
-read -r reqs secs ss_rps < <(DURATION=$STEADY wrk_run "http://127.0.0.1:$SS_PORT" 64 bench/lua/random_redirect.lua "$OUT/ss-steady.log")
-clicks_applied_and_folded && folded=yes || folded=no
-ss_us=$(python3 -c "print(f'{($(cpu_ticks $SS_PID)-$t0)/$HZ*1e6/$reqs:.2f}')")
-echo "$ng_rps $ng_us $ss_rps $ss_us $(( $(compactions) - c0 )) $folded" > "$OUT/steady.txt"
+STEADY_ROUNDS=${STEADY_ROUNDS:-3}
+: > "$OUT/steady.txt"
+for round in $(seq 1 "$STEADY_ROUNDS"); do
+  clicks_applied_and_folded || true   # the earlier runs' clicks
+  read -r ng_rps ng_us < <(DURATION=$STEADY measure "http://127.0.0.1:$NG_PORT" 64 bench/lua/random_redirect.lua "$OUT/ng-steady-$round.log" "${NG_PIDS[@]}")
+  c0=$(compactions); t0=$(cpu_ticks $SS_PID)
+  read -r reqs secs ss_rps < <(DURATION=$STEADY wrk_run "http://127.0.0.1:$SS_PORT" 64 bench/lua/random_redirect.lua "$OUT/ss-steady-$round.log")
+  clicks_applied_and_folded && folded=yes || folded=no
+  ss_us=$(python3 -c "print(f'{($(cpu_ticks $SS_PID)-$t0)/$HZ*1e6/$reqs:.2f}')")
+  echo "$ng_rps $ng_us $ss_rps $ss_us $(( $(compactions) - c0 )) $folded" | tee -a "$OUT/steady.txt" >&2
+done
 
 # --- latency at half of the peak ----------------------------------------------------------------------
 peak=$(awk 'NR>1 && $1==64 {print $5}' "$OUT/redirects.txt" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
@@ -208,17 +213,20 @@ if hot:
     med = lambda i: statistics.median(float(x[i]) for x in hot)
     print(f"| {med(2):,.0f} | {med(4):,.0f} | **{statistics.median(float(x[4])/float(x[2]) for x in hot):.2f}×** | "
           f"{med(3):.2f} | {med(5):.2f} | {statistics.median(float(x[5])/float(x[3]) for x in hot):.2f}× |")
-steady = open(f"{out}/steady.txt").read().split()
+steady = [line.split() for line in open(f"{out}/steady.txt") if line.strip()]
 if steady:
-    ng_rps, ng_us, ss_rps, ss_us, n_compactions, folded = steady
-    print("\n## Steady state, compaction included (random codes, 64 connections, one long run each)\n")
-    print("| nginx req/s | shortstack req/s | ratio | nginx CPU µs/req | shortstack CPU µs/req | CPU ratio |")
-    print("|---|---|---|---|---|---|")
-    print(f"| {float(ng_rps):,.0f} | {float(ss_rps):,.0f} | **{float(ss_rps)/float(ng_rps):.2f}×** | {float(ng_us):.2f} | "
-          f"{float(ss_us):.2f} | {float(ss_us)/float(ng_us):.2f}× |")
-    print(f"\nshortstack's CPU runs from a moment when every recorded click was applied and folded, through the load, "
-          f"to the end of the compaction that folded the last of the load's clicks, gathered rounds included "
-          f"({n_compactions} compactions; that last one seen: {folded}).")
+    print(f"\n## Steady state, compaction included (random codes, 64 connections, {len(steady)} long runs each, alternating)\n")
+    print("| run | nginx req/s | shortstack req/s | ratio | nginx CPU µs/req | shortstack CPU µs/req | CPU ratio | compactions | last fold seen |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    rps_ratios, cpu_ratios = [], []
+    for i, (ng_rps, ng_us, ss_rps, ss_us, n_compactions, folded) in enumerate(steady, 1):
+        rps_ratios.append(float(ss_rps) / float(ng_rps))
+        cpu_ratios.append(float(ss_us) / float(ng_us))
+        print(f"| {i} | {float(ng_rps):,.0f} | {float(ss_rps):,.0f} | {rps_ratios[-1]:.2f}× | {float(ng_us):.2f} | "
+              f"{float(ss_us):.2f} | {cpu_ratios[-1]:.2f}× | {n_compactions} | {folded} |")
+    print(f"\nMedian: **{statistics.median(rps_ratios):.2f}×** nginx's req/s at **{statistics.median(cpu_ratios):.2f}×** its CPU per request. "
+          f"shortstack's CPU runs from a moment when every recorded click was applied and folded, through the load, "
+          f"to the end of the compaction that folded the last of the load's clicks, gathered rounds included.")
 print(f"\n## Latency at half of peak ({int(half):,} req/s offered, open loop, 64 connections, 5 s)\n")
 print("| server | " + lat_ss.split("\n")[0] + " |")
 print("|---|" + "---|" * len(lat_ss.split("\n")[0].split("|")))
