@@ -147,10 +147,14 @@ void ClickAggregator::add_to_round(queue::Message m, const ClickBatch& batch) {
   make_room(open_.rollups.rollups, batch.events.size());
   rollup_into(batch, *options_.classifier, open_.rollups);
   open_.events += static_cast<int64_t>(batch.events.size());
-  // The queue keeps its own copy until the ack; ours is only read again to archive the round.
-  if (!options_.archive) std::string().swap(m.payload);
+  drop_payload_unless_archived(m);
   open_.position.emplace(batch.id, open_.messages.size());
   open_.messages.push_back(std::move(m));
+}
+
+// The queue keeps its own copy until the ack; the round's is only read again to archive it.
+void ClickAggregator::drop_payload_unless_archived(queue::Message& m) const {
+  if (!options_.archive) std::string().swap(m.payload);
 }
 
 // A batch the round already holds came again: redelivered after the ack timeout, or published twice.
@@ -161,7 +165,7 @@ bool ClickAggregator::hold_newer_copy(queue::Message& m, const std::string& batc
   if (it == open_.position.end()) return false;
   queue::Message& held = open_.messages[it->second];
   (void)queue_->ack(held);
-  if (!options_.archive) std::string().swap(m.payload);
+  drop_payload_unless_archived(m);
   held = std::move(m);
   metrics::registry().click_batches_duplicate.inc();
   return true;

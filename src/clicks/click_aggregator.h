@@ -90,6 +90,7 @@ class ClickAggregator {
   size_t gather(std::chrono::milliseconds wait);
   void add_to_round(queue::Message m, const ClickBatch& batch);
   bool hold_newer_copy(queue::Message& m, const std::string& batch_id);
+  void drop_payload_unless_archived(queue::Message& m) const;
   RoundShape shape() const;
   // Writes the open round and empties it; returns the batches applied (0 when some had been applied
   // before, and the rest went back to the queue), nullopt when the store failed (all went back).

@@ -133,17 +133,14 @@ Result<size_t> ClickSpool::recover() {
   return replayed;
 }
 
-void ClickSpool::start() {
-  thread_ = std::thread([this] {
-    name_this_thread("click-spool");
-    run(false);
-  });
-}
+void ClickSpool::start() { launch(false); }
 
-void ClickSpool::recover_then_start() {
-  thread_ = std::thread([this] {
+void ClickSpool::recover_then_start() { launch(true); }
+
+void ClickSpool::launch(bool recover_first) {
+  thread_ = std::thread([this, recover_first] {
     name_this_thread("click-spool");
-    run(true);
+    run(recover_first);
   });
 }
 

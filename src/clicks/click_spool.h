@@ -66,6 +66,7 @@ class ClickSpool {
     std::string payload;
   };
   ClickSpool(Options options, std::shared_ptr<queue::Queue> queue);
+  void launch(bool recover_first);
   void run(bool recover_first);
   // Writes and syncs one group, then publishes it; false when the disk refused it.
   bool write_group(std::vector<Pending>& group);
