@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "analytics/hour_rollup.h"
+#include "analytics/rollup_table.h"
 #include "core/result.h"
 
 namespace shortstack::analytics {

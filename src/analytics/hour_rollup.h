@@ -4,7 +4,6 @@
 #include <boost/container/small_vector.hpp>
 #include <compare>
 #include <cstdint>
-#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,29 +57,6 @@ struct LinkHour {
   int64_t link_id = 0;
   int64_t hour = 0;  // Unix seconds / 3600
   auto operator<=>(const LinkHour&) const = default;
-};
-
-struct LinkHourHash {
-  size_t operator()(const LinkHour& k) const {
-    return std::hash<uint64_t>{}(static_cast<uint64_t>(k.link_id) * 0x9E3779B97F4A7C15ULL ^ static_cast<uint64_t>(k.hour));
-  }
-};
-
-// Hashed, not ordered: a round over clicks spread across a million links builds tens of thousands of
-// entries, and a tree's pointer chasing was a visible part of the aggregator's cost.
-using Rollups = std::unordered_map<LinkHour, HourRollup, LinkHourHash>;
-
-// One aggregation round: the click batches it holds (ids unique within the round) and their events
-// rolled up together. A store applies a round all or nothing. Rolling a round up as one map, rather
-// than one map per batch merged afterwards, is what keeps clicks spread over a million links cheap:
-// each event is hashed and stored once (bench/RESULTS.md, "the aggregator's round").
-struct RoundRollups {
-  struct Batch {
-    std::string id;
-    int64_t events = 0;
-  };
-  std::vector<Batch> batches;
-  Rollups rollups;
 };
 
 }  // namespace shortstack::analytics

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "analytics/click_store.h"
-#include "analytics/hour_rollup.h"
+#include "analytics/rollup_table.h"
 #include "core/result.h"
 
 namespace shortstack::analytics {

@@ -26,14 +26,6 @@ std::string normalize_referrer(std::string_view host) {
 // Events stamped outside 2020..2139 come from a broken clock; the rollup key cannot hold them.
 bool plausible_time(int64_t unix) { return unix >= 1'577'836'800 && unix < 1'577'836'800 + (int64_t{1} << 20) * 3600; }
 
-// Grows the round's table ahead of a batch, doubling: clicks spread over many links make about one
-// link-hour per event, and growing it one rehash at a time as it filled was a visible cost.
-void make_room(analytics::Rollups& rollups, size_t incoming) {
-  const size_t needed = rollups.size() + incoming;
-  if (static_cast<float>(needed) > static_cast<float>(rollups.bucket_count()) * rollups.max_load_factor())
-    rollups.reserve(std::max(needed, 2 * rollups.size()));
-}
-
 }  // namespace
 
 void rollup_into(const ClickBatch& batch, const analytics::UserAgentClassifier& classifier,
@@ -144,7 +136,8 @@ void ClickAggregator::add_to_round(queue::Message m, const ClickBatch& batch) {
     open_.opened = Clock::now();
     progress_->opened.store(open_.opened.time_since_epoch().count());
   }
-  make_room(open_.rollups.rollups, batch.events.size());
+  // Sized ahead of the batch: spread clicks make about one link-hour per event.
+  open_.rollups.rollups.reserve(open_.rollups.rollups.size() + batch.events.size());
   rollup_into(batch, *options_.classifier, open_.rollups);
   open_.events += static_cast<int64_t>(batch.events.size());
   drop_payload_unless_archived(m);

@@ -70,6 +70,27 @@ void BM_RollupBatch(benchmark::State& state) {
 }
 BENCHMARK(BM_RollupBatch)->Arg(1)->Arg(100'000);
 
+// A gathered round: 500 batches (~2M events) over a million links rolled up into one round, the
+// way a spread round grows for up to `clicks.spread_round_max_ms`. Unlike BM_RollupBatch, the round
+// outgrows the CPU caches, so this is what each event's lookup costs in production. Per event,
+// decoding excluded; the round's teardown included, since every round pays it.
+void BM_GatherSpreadRound(benchmark::State& state) {
+  constexpr int kBatches = 500;
+  std::vector<clicks::ClickBatch> batches;
+  for (int i = 0; i < kBatches; ++i) batches.push_back(*clicks::decode_batch(batch_payload(1'000'000, 7000 + i)));
+  const auto classifier = analytics::UserAgentClassifier::builtin();
+  size_t link_hours = 0;
+  for (auto _ : state) {
+    analytics::RoundRollups round;
+    for (const auto& b : batches) clicks::rollup_into(b, *classifier, round);
+    link_hours = round.rollups.size();
+    benchmark::DoNotOptimize(round);
+  }
+  state.SetItemsProcessed(state.iterations() * kBatches * 4096);
+  state.counters["link_hours"] = static_cast<double>(link_hours);
+}
+BENCHMARK(BM_GatherSpreadRound)->Unit(benchmark::kMillisecond)->Iterations(3);
+
 // The aggregator's whole round into a real SQLite analytics.db: 10 batches (~41k events) per round,
 // the way one second of traffic at ~40k clicks/s arrives.
 void BM_AggregatorRound(benchmark::State& state) {
