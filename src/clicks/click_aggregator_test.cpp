@@ -81,9 +81,11 @@ TEST_F(RoundGathering, ASpreadRoundIsHeldUnackedUntilDrained) {
 TEST_F(RoundGathering, ASpreadRoundIsWrittenOnceItTurnsDense) {
   ClickAggregator aggregator(queue, store, options(std::chrono::hours(1)));
   aggregator.start();
-  ASSERT_TRUE(queue->publish(kClickSubject, spread_batch("inst-1")));
-  ASSERT_TRUE(queue->publish(kClickSubject, spread_batch("inst-2")));  // the same links again: two clicks each
-  EXPECT_TRUE(eventually([&] { return total_clicks() == static_cast<int64_t>(2 * kSpread); }))
+  // The same links again and again, until each link-hour holds enough clicks to be dense.
+  constexpr int64_t kTimes = RoundPolicy::kDenseClicksPerLinkHour;
+  for (int64_t i = 0; i < kTimes; ++i)
+    ASSERT_TRUE(queue->publish(kClickSubject, spread_batch("inst-" + std::to_string(i))));
+  EXPECT_TRUE(eventually([&] { return total_clicks() == kTimes * static_cast<int64_t>(kSpread); }))
       << "written without waiting for the age limit";
   aggregator.drain_and_stop();
 }

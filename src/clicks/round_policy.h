@@ -6,7 +6,7 @@
 // many links (random codes over 1M links: ~0.95 link-hours per click in a 1 s round) waiting is what
 // makes link-hours carry more clicks, so a large, sparse round keeps gathering, bounded in age (so
 // its batches are acked well inside the queue's ack timeout, and totals still show) and in size (its
-// memory: ~380 bytes per link-hour).
+// memory: ~400 bytes per link-hour).
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -23,8 +23,13 @@ struct RoundPolicy {
   // Below this many link-hours a round is cheap to write (~30 ms of the writer): waiting would only
   // delay the totals.
   static constexpr size_t kSmallRound = 5'000;
-  // A round whose link-hours average at least this many clicks is already paying its writes well.
-  static constexpr int64_t kDenseClicksPerLinkHour = 2;
+  // A round whose link-hours average at least this many clicks is already paying its writes well:
+  // the store's ~6 us per link-hour is then at most ~1.5 us per click. At 2, random codes over 1M
+  // links turned dense after ~20 s and cost the SQLite writer 3.2 us per click; at 4 the 30 s age
+  // limit ends those rounds first, at ~2.7 clicks per link-hour, and the writer cost 1.85 us (120 s
+  // runs, bench/RESULTS.md, session 9). The price is memory (~15% more link-hours held) and totals
+  // that lag by the age limit rather than ~20 s under that load; hot links still turn dense at once.
+  static constexpr int64_t kDenseClicksPerLinkHour = 4;
 
   std::chrono::milliseconds spread_max_age{30'000};
   size_t max_link_hours = 1'000'000;

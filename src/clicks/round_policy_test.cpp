@@ -20,22 +20,23 @@ TEST(RoundPolicy, ARoundWithNoLinkHoursIsWrittenSoItsBatchesAreAcked) {
 
 TEST(RoundPolicy, ALargeRoundOfHotLinksIsWrittenAtOnce) {
   const RoundPolicy p;
-  EXPECT_TRUE(p.due({50'000, 100'000, milliseconds(0)}));
+  EXPECT_TRUE(p.due({50'000, 500'000, milliseconds(0)}));
 }
 
 TEST(RoundPolicy, ALargeSpreadRoundGathersUntilItsAgeLimit) {
   RoundPolicy p;
   p.spread_max_age = milliseconds(30'000);
   EXPECT_FALSE(p.due({70'000, 73'000, milliseconds(1'000)}));
-  EXPECT_FALSE(p.due({600'000, 900'000, milliseconds(29'999)}));
-  EXPECT_TRUE(p.due({600'000, 900'000, milliseconds(30'000)}));
+  EXPECT_FALSE(p.due({600'000, 1'500'000, milliseconds(29'999)}));
+  EXPECT_TRUE(p.due({600'000, 1'500'000, milliseconds(30'000)}));
 }
 
 TEST(RoundPolicy, ASpreadRoundStopsGatheringOnceDense) {
   // Fewer links than the load clicks in the age limit: the round turns dense and is written early.
   const RoundPolicy p;
-  EXPECT_FALSE(p.due({90'000, 179'999, milliseconds(3'000)}));
-  EXPECT_TRUE(p.due({90'000, 180'000, milliseconds(3'000)}));
+  constexpr int64_t dense = 90'000 * RoundPolicy::kDenseClicksPerLinkHour;
+  EXPECT_FALSE(p.due({90'000, dense - 1, milliseconds(3'000)}));
+  EXPECT_TRUE(p.due({90'000, dense, milliseconds(3'000)}));
 }
 
 TEST(RoundPolicy, ASpreadRoundStopsGatheringAtItsSizeLimit) {
