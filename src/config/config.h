@@ -156,7 +156,7 @@ struct Config {
     // small or dense, in one transaction: how soon totals show on a quiet site.
     int64_t aggregate_interval_ms = 1000;
     // A round that is large (over 5,000 link-hours) and spread (under two clicks per link-hour) keeps
-    // gathering, up to this long or this many link-hours (~380 bytes each), before it is written:
+    // gathering, up to this long or this many link-hours (~400 bytes each), before it is written:
     // every link-hour written costs the analytics store ~6 us however many clicks it carries.
     // Unset: half the queue's ack timeout, at most 30 s (spread_round_max_ms below).
     int64_t spread_round_max_ms = kSpreadRoundByQueue;
