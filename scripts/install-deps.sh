@@ -14,7 +14,7 @@ BUILD_PKGS=(
 # The real servers the itests start on loopback (scripts/test-*.sh), never as system services.
 SERVER_PKGS=(postgresql-15 redis-server nats-server curl swift swift-proxy swift-account swift-container swift-object pgbackrest pgbouncer
   patroni etcd-server etcd-client haproxy socat openssl iproute2 redis-sentinel prometheus keepalived)
-BENCH_PKGS=(nginx-light wrk sqlite3 curl)
+BENCH_PKGS=(nginx-light wrk sqlite3 curl linux-perf bc)
 
 want=("${BUILD_PKGS[@]}" "${SERVER_PKGS[@]}")
 [ "${1:-}" = "--bench" ] && want+=("${BENCH_PKGS[@]}")
