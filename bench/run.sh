@@ -81,13 +81,8 @@ wait_http "http://127.0.0.1:$SS_ADMIN/readyz"
 ready_ms=$(( $(date +%s%3N) - start_ms ))
 
 # --- nginx --------------------------------------------------------------------------------------------
-NG_PORT=$(free_port)
-mkdir -p "$OUT/nginx"
-sed -e "s|@DIR@|$OUT/nginx|g" -e "s|@PORT@|$NG_PORT|g" bench/nginx-302.conf.in > "$OUT/nginx/nginx.conf"
-nginx -c "$OUT/nginx/nginx.conf" -p "$OUT/nginx" -e "$OUT/nginx/nginx-error.log"
-wait_http "http://127.0.0.1:$NG_PORT/"
-NG_MASTER=$(cat "$OUT/nginx/nginx.pid"); PIDS+=($NG_MASTER)
-NG_PIDS=($NG_MASTER $(pgrep -P "$NG_MASTER"))
+. bench/nginx_reference.sh
+start_nginx_reference "$OUT/nginx"
 
 # The steady state: shortstack loads the newest links into its redirect cache in the background after
 # start (cache.warm_on_start); wait, bounded, until it says it is done.

@@ -28,13 +28,8 @@ SS_PID=$!; PIDS+=($SS_PID)
 wait_ready "http://127.0.0.1:$SS_ADMIN/readyz"
 for _ in $(seq 1 600); do grep -q '"l1_warmed"' "$OUT/shortstack.log" && break; sleep 0.2; done
 
-NG_PORT=$(free_port)
-mkdir -p "$OUT/nginx"
-sed -e "s|@DIR@|$OUT/nginx|g" -e "s|@PORT@|$NG_PORT|g" bench/nginx-302.conf.in > "$OUT/nginx/nginx.conf"
-nginx -c "$OUT/nginx/nginx.conf" -p "$OUT/nginx" -e "$OUT/nginx/nginx-error.log"
-wait_ready "http://127.0.0.1:$NG_PORT/"
-NG_MASTER=$(cat "$OUT/nginx/nginx.pid"); PIDS+=($NG_MASTER)
-PIDS+=($(pgrep -P "$NG_MASTER"))  # the workers outlive a master killed with -9
+source bench/nginx_reference.sh
+start_nginx_reference "$OUT/nginx"
 NG_WORKERS=$(pgrep -P "$NG_MASTER" | paste -sd,)
 
 # Counts each system call of `pids` over WINDOW seconds in the middle of a wrk run against `port`,
