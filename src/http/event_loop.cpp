@@ -1,7 +1,11 @@
 #include "http/event_loop.h"
 
-#include <boost/asio/post.hpp>
+#include <cerrno>
 #include <future>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <system_error>
+#include <unistd.h>
 
 #include "core/thread_name.h"
 #include "core/time_format.h"
@@ -9,9 +13,33 @@
 namespace shortstack::http {
 namespace {
 thread_local EventLoop* t_current = nullptr;
+
+[[noreturn]] void throw_errno(const char* what) { throw std::system_error(errno, std::generic_category(), what); }
+
+// Events fetched per epoll_wait; more wait for the next turn, which comes at once.
+constexpr int kMaxEvents = 256;
+}  // namespace
+
+EventLoop::EventLoop(int index) : index_(index) {
+  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd_ < 0) throw_errno("epoll_create1");
+  wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (wake_fd_ < 0) {
+    ::close(epoll_fd_);
+    throw_errno("eventfd");
+  }
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.ptr = nullptr;  // the one registration without a handler
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+  refresh_now();
 }
 
-EventLoop::EventLoop(int index) : index_(index) { refresh_now(); }
+EventLoop::~EventLoop() {
+  stop();
+  ::close(wake_fd_);
+  ::close(epoll_fd_);
+}
 
 EventLoop* EventLoop::current() { return t_current; }
 
@@ -36,34 +64,99 @@ bool EventLoop::set_fixed_headers(std::string lines) {
   return true;
 }
 
-void EventLoop::schedule_tick() {
-  tick_timer_.expires_after(kTick);
-  tick_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
+void EventLoop::add(int fd, uint32_t events, IoHandler* handler) {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.ptr = handler;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) throw_errno("epoll_ctl add");
+}
+
+void EventLoop::modify(int fd, uint32_t events, IoHandler* handler) {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.ptr = handler;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) != 0) throw_errno("epoll_ctl mod");
+}
+
+void EventLoop::remove(int fd) { ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); }
+
+void EventLoop::post(std::function<void()> fn) {
+  bool was_empty = false;
+  {
+    std::lock_guard lock(posted_mutex_);
+    was_empty = posted_.empty();
+    posted_.push_back(std::move(fn));
+  }
+  // One wake-up per batch: the loop takes the whole queue at once, so a post that finds it
+  // non-empty is already covered by the write that made it so.
+  if (was_empty) wake();
+}
+
+void EventLoop::wake() {
+  const uint64_t one = 1;
+  // A full counter (impossible in practice) still leaves the fd readable, which is all we need.
+  [[maybe_unused]] const auto n = ::write(wake_fd_, &one, sizeof one);
+}
+
+int EventLoop::wait_timeout_ms() const {
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(next_tick_ - Clock::now()).count();
+  return left < 0 ? 0 : static_cast<int>(left);
+}
+
+void EventLoop::dispatch(const epoll_event* events, int ready) {
+  for (int i = 0; i < ready; ++i) {
+    if (auto* handler = static_cast<IoHandler*>(events[i].data.ptr)) {
+      handler->on_io(events[i].events);
+    } else {
+      uint64_t count;  // the wake-up: reset the eventfd; the posted tasks run after this batch
+      [[maybe_unused]] const auto r = ::read(wake_fd_, &count, sizeof count);
+    }
+  }
+}
+
+void EventLoop::run_posted() {
+  {
+    std::lock_guard lock(posted_mutex_);
+    running_.swap(posted_);
+  }
+  for (auto& fn : running_) fn();
+  running_.clear();
+}
+
+void EventLoop::tick() {
+  update_date();
+  for (auto& hook : tick_hooks_) hook();
+  next_tick_ = now_ + kTick;
+}
+
+void EventLoop::run() {
+  t_current = this;
+  std::array<epoll_event, kMaxEvents> events;
+  next_tick_ = refresh_now();
+  while (!stopping_.load(std::memory_order_acquire)) {
+    const int n = ::epoll_wait(epoll_fd_, events.data(), kMaxEvents, wait_timeout_ms());
     refresh_now();
-    update_date();
-    for (auto& hook : tick_hooks_) hook();
-    schedule_tick();
-  });
+    dispatch(events.data(), n);
+    run_posted();
+    if (now_ >= next_tick_) tick();
+    retired_last_turn_.clear();
+    retired_last_turn_.swap(retired_);
+  }
+  t_current = nullptr;
 }
 
 void EventLoop::start() {
   update_date();
+  stopping_.store(false);
   thread_ = std::thread([this] {
     name_this_thread("loop-" + std::to_string(index_));
     run();
   });
 }
 
-void EventLoop::run() {
-  t_current = this;
-  schedule_tick();
-  io_.run();
-  t_current = nullptr;
-}
-
 void EventLoop::stop() {
-  io_.stop();
+  stopping_.store(true, std::memory_order_release);
+  wake();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -90,7 +183,7 @@ void LoopGroup::run_on_each(const std::function<void(EventLoop&)>& fn) {
   for (auto& l : loops_) {
     auto p = std::make_shared<std::promise<void>>();
     done.push_back(p->get_future());
-    boost::asio::post(l->io(), [&fn, &loop = *l, p] {
+    l->post([&fn, &loop = *l, p] {
       fn(loop);
       p->set_value();
     });

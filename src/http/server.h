@@ -1,17 +1,20 @@
 #pragma once
-// HTTP/1.1 listeners on the loop group: one SO_REUSEPORT acceptor per loop, keep-alive, pipelining
-// (all responses to one read go out in one write), read and idle timeouts, a connection cap, and drain.
+// HTTP/1.1 listeners on the loop group: one SO_REUSEPORT listening socket per loop, keep-alive,
+// pipelining (all responses to one read go out in one write), read and idle timeouts, a connection
+// cap, and drain.
 #include <atomic>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "http/event_loop.h"
 #include "http/handler.h"
 #include "http/request_parser.h"
+
+namespace boost::asio {
+class thread_pool;
+}
 
 namespace shortstack::http {
 
@@ -23,17 +26,22 @@ struct ListenerOptions {
   ParserLimits limits;
   std::chrono::milliseconds read_timeout{10000};
   std::chrono::milliseconds idle_timeout{60000};
+  // Reads one connection may make per loop turn while its socket stays full, so that a client
+  // pipelining without pause cannot starve the others on its loop.
+  int reads_per_turn = 16;
 };
 
+// Destroy a listener only after its loops have stopped and its blocking pool has been joined.
 class Listener {
  public:
   Listener(LoopGroup& loops, boost::asio::thread_pool& blocking, Handler& handler, ListenerOptions options);
   ~Listener();
-  // Binds and starts accepting; returns the bound port (useful with port 0).
+  // Binds and starts accepting once the loops run; returns the bound port (useful with port 0).
+  // Call before the loops start.
   uint16_t start();
-  // Closes the acceptors; established connections keep being served.
+  // Closes the listening sockets; established connections keep being served.
   void stop_accepting();
-  // From now on each connection closes after its current response; idle ones close at the next tick.
+  // From now on each connection closes after its current response; idle ones close at the next sweep.
   void begin_close_connections();
   size_t open_connections() const;
   size_t in_flight() const;

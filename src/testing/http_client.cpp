@@ -42,6 +42,8 @@ void HttpConnection::send_raw(const std::string& bytes) {
   }
 }
 
+void HttpConnection::shutdown_send() { ::shutdown(fd_, SHUT_WR); }
+
 bool HttpConnection::fill(int timeout_ms) {
   pollfd p{fd_, POLLIN, 0};
   if (::poll(&p, 1, timeout_ms) <= 0) return false;

@@ -23,6 +23,8 @@ class HttpConnection {
   HttpConnection(const HttpConnection&) = delete;
   bool connected() const { return fd_ >= 0; }
   void send_raw(const std::string& bytes);
+  // Half-closes: the server sees end of input, and may still answer what was sent.
+  void shutdown_send();
   // Reads one response; nullopt if the server closed the connection first or 5 s passed.
   std::optional<HttpResult> read_response(bool head_request = false);
   // True when the server has closed the connection (waits up to timeout_ms for that).
