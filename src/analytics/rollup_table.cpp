@@ -78,6 +78,20 @@ const HourRollup* RollupTable::find(const LinkHour& at) const {
   return s.position == kEmpty ? nullptr : &at_position(s.position).second;
 }
 
+void RollupTable::prefetch_slot(const LinkHour& at) const {
+  if (slots_.empty()) return;
+  __builtin_prefetch(&slots_[hash_of(at) & (slots_.size() - 1)]);
+}
+
+void RollupTable::prefetch_rollup(const LinkHour& at) const {
+  if (slots_.empty()) return;
+  // Only the first slot probed: at most half full, the index nearly always finds the key there.
+  const Slot& s = slots_[hash_of(at) & (slots_.size() - 1)];
+  if (s.position == kEmpty) return;
+  const char* rollup = reinterpret_cast<const char*>(&at_position(s.position));
+  for (size_t line = 0; line < sizeof(value_type); line += 64) __builtin_prefetch(rollup + line, 1);
+}
+
 void RollupTable::clear() {
   slots_.clear();
   chunks_.clear();

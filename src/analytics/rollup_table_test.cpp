@@ -69,5 +69,22 @@ TEST(RollupTable, CopiesAreIndependentAndClearEmpties) {
   EXPECT_EQ(a.size(), 1u);
 }
 
+// Prefetching is only a hint: on an empty table, for absent keys and for present ones, it must
+// neither add nor change anything (under ASan, it must not read past the index either).
+TEST(RollupTable, PrefetchingChangesNothing) {
+  RollupTable t;
+  t.prefetch_slot({1, 5});
+  t.prefetch_rollup({1, 5});
+  EXPECT_TRUE(t.empty());
+  for (int64_t id = 0; id < 5'000; ++id) t[{id, 5}].clicks = id;
+  for (int64_t id = 0; id < 10'000; ++id) {
+    t.prefetch_slot({id, 5});
+    t.prefetch_rollup({id, 5});
+  }
+  EXPECT_EQ(t.size(), 5'000u);
+  EXPECT_EQ(t.find({4'999, 5})->clicks, 4'999);
+  EXPECT_EQ(t.find({5'000, 5}), nullptr);
+}
+
 }  // namespace
 }  // namespace shortstack::analytics

@@ -33,7 +33,16 @@ void rollup_into(const ClickBatch& batch, const analytics::UserAgentClassifier& 
   round.batches.push_back({batch.id, static_cast<int64_t>(batch.events.size())});
   std::vector<std::optional<analytics::UserAgentClass>> agents(batch.strings.size());
   std::vector<std::optional<std::string>> referrers(batch.strings.size());
-  for (const ClickEvent& e : batch.events) {
+  // A round of spread clicks is far larger than the caches, so each event's slot and rollup are
+  // requested this many events ahead (BM_GatherSpreadRound measures the distance).
+  constexpr size_t kSlotsAhead = 16, kRollupsAhead = 8;
+  const auto& events = batch.events;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (i + kSlotsAhead < events.size())
+      round.rollups.prefetch_slot({events[i + kSlotsAhead].link_id, events[i + kSlotsAhead].at / 3600});
+    if (i + kRollupsAhead < events.size())
+      round.rollups.prefetch_rollup({events[i + kRollupsAhead].link_id, events[i + kRollupsAhead].at / 3600});
+    const ClickEvent& e = events[i];
     if (!plausible_time(e.at)) {
       log::warn("click_event_time_implausible", {{"batch", batch.id}, {"at", e.at}});
       continue;
