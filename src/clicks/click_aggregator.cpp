@@ -26,6 +26,8 @@ std::string normalize_referrer(std::string_view host) {
 // Events stamped outside 2020..2139 come from a broken clock; the rollup key cannot hold them.
 bool plausible_time(int64_t unix) { return unix >= 1'577'836'800 && unix < 1'577'836'800 + (int64_t{1} << 20) * 3600; }
 
+analytics::LinkHour link_hour_of(const ClickEvent& e) { return {e.link_id, e.at / 3600}; }
+
 }  // namespace
 
 void rollup_into(const ClickBatch& batch, const analytics::UserAgentClassifier& classifier,
@@ -39,15 +41,15 @@ void rollup_into(const ClickBatch& batch, const analytics::UserAgentClassifier& 
   const auto& events = batch.events;
   for (size_t i = 0; i < events.size(); ++i) {
     if (i + kSlotsAhead < events.size())
-      round.rollups.prefetch_slot({events[i + kSlotsAhead].link_id, events[i + kSlotsAhead].at / 3600});
+      round.rollups.prefetch_slot(link_hour_of(events[i + kSlotsAhead]));
     if (i + kRollupsAhead < events.size())
-      round.rollups.prefetch_rollup({events[i + kRollupsAhead].link_id, events[i + kRollupsAhead].at / 3600});
+      round.rollups.prefetch_rollup(link_hour_of(events[i + kRollupsAhead]));
     const ClickEvent& e = events[i];
     if (!plausible_time(e.at)) {
       log::warn("click_event_time_implausible", {{"batch", batch.id}, {"at", e.at}});
       continue;
     }
-    analytics::HourRollup& r = round.rollups[{e.link_id, e.at / 3600}];
+    analytics::HourRollup& r = round.rollups[link_hour_of(e)];
     r.owner_id = e.owner_id;
     auto& agent = agents[e.user_agent];
     if (!agent) agent = classifier.classify(batch.strings[e.user_agent]);

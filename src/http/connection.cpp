@@ -194,8 +194,7 @@ bool Connection::finish_round() {
   }
   state_ = State::Reading;
   if (begin_ == end_) begin_ = end_ = 0;
-  has_partial_request_ = begin_ != end_;
-  deadline_ = loop_.now() + (has_partial_request_ ? ctx_.read_timeout : ctx_.idle_timeout);
+  deadline_ = loop_.now() + (begin_ != end_ ? ctx_.read_timeout : ctx_.idle_timeout);
   return true;
 }
 
@@ -220,7 +219,8 @@ bool Connection::flush() {
 
 void Connection::sweep(Clock::time_point now, bool draining) {
   if (state_ == State::Busy || state_ == State::Closed) return;
-  const bool idle = state_ == State::Reading && !has_partial_request_;
+  // Between turns a Reading connection keeps unparsed bytes only when a request is half sent.
+  const bool idle = state_ == State::Reading && begin_ == end_;
   if (now >= deadline_ || (draining && idle)) close();
 }
 

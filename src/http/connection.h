@@ -80,7 +80,6 @@ class Connection final : public IoHandler {
   bool readable_ = false;       // edge-triggered: bytes may be waiting until a read comes up short
   bool peer_closed_ = false;    // the peer shut down its side; answer what it sent, then close
   bool close_after_ = false;
-  bool has_partial_request_ = false;
   Clock::time_point deadline_{};
   std::vector<char> buf_;
   size_t begin_ = 0;            // first unparsed byte
