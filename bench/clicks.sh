@@ -45,8 +45,11 @@ start() {
   env "$@" "$BIN" serve --listen 127.0.0.1:$port --admin-listen 127.0.0.1:$admin --data-dir "$dir" > /dev/null 2>> "$dir/serve.log" &
   echo $!
 }
-# Compacted totals plus the deltas not yet folded into them.
-counted() { sqlite3 "$1/analytics.db" "SELECT (SELECT COALESCE(SUM(clicks), 0) FROM link_totals) + (SELECT COALESCE(SUM(clicks), 0) FROM click_deltas)"; }
+# Archived totals, the recent hours not archived yet, and the deltas not yet folded into them.
+counted() {
+  sqlite3 "$1/analytics.db" "SELECT (SELECT COALESCE(SUM(clicks), 0) FROM link_totals) + \
+    (SELECT COALESCE(SUM(clicks), 0) FROM click_hours_recent) + (SELECT COALESCE(SUM(clicks), 0) FROM click_deltas)"
+}
 # Waits (bounded) until the analytics store stops changing.
 settle() {
   local last=-1 now
@@ -114,6 +117,7 @@ def counted():
     c = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
     try:
         return c.execute("SELECT (SELECT COALESCE(SUM(clicks),0) FROM link_totals WHERE link_id=2) + "
+                         "(SELECT COALESCE(SUM(clicks),0) FROM click_hours_recent WHERE link_id=2) + "
                          "(SELECT COALESCE(SUM(clicks),0) FROM click_deltas WHERE link_id=2)").fetchone()[0]
     finally:
         c.close()

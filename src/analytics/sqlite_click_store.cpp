@@ -139,16 +139,47 @@ Status add_found_row(Stmt& q, int first_col, HourOf&& hour_of, std::map<int64_t,
   return st;
 }
 
-// The link's rows of click_hours_recent in [from_hour, to_hour): one keyed lookup per hour that the
-// table holds at all, which is about a day's worth.
-Status add_recent_rows(SqliteConn& c, int64_t link_id, int64_t from_hour, int64_t to_hour,
-                       std::map<int64_t, HourRollup>& by_hour) {
+// The hours [first, end) that click_hours_recent holds rows for: about a day's worth.
+struct HourSpan {
+  int64_t first = 0, end = 0;
+};
+
+Result<HourSpan> recent_hours(SqliteConn& c) {
   SHORTSTACK_PREPARE(span, c, "SELECT (SELECT MIN(slot) FROM click_hours_recent), (SELECT MAX(slot) FROM click_hours_recent)");
   if (!span.step()) return span.error();
-  if (span.is_null(0)) return ok_status();
-  const int64_t first = std::max(from_hour, hour_of_recent_slot(span.int64(0)));
-  const int64_t end = std::min(to_hour, hour_of_recent_slot(span.int64(1)) + 1);
-  span.reset();
+  if (span.is_null(0)) return HourSpan{};
+  return HourSpan{hour_of_recent_slot(span.int64(0)), hour_of_recent_slot(span.int64(1)) + 1};
+}
+
+// Adds the link's rows of click_hours_recent to its totals (link_totals count archived hours only):
+// one keyed lookup per hour of the span. A link with no row anywhere stays absent.
+Status add_recent_totals(SqliteConn& c, int64_t link_id, HourSpan span,
+                         std::unordered_map<int64_t, LinkTotals>& out) {
+  SHORTSTACK_PREPARE(q, c, "SELECT clicks, bots FROM click_hours_recent WHERE slot = ?");
+  for (int64_t hour = span.first; hour < span.end; ++hour) {
+    auto slot = recent_slot_of(link_id, hour);
+    if (!slot) continue;  // no row can have a key out of range
+    q.bind(1, *slot);
+    if (q.step()) {
+      LinkTotals& t = out[link_id];
+      t.clicks += q.int64(0);
+      t.bots += q.int64(1);
+    } else if (q.failed()) {
+      return q.error();
+    }
+    q.reset();
+  }
+  return ok_status();
+}
+
+// The link's rows of click_hours_recent in [from_hour, to_hour): one keyed lookup per hour that the
+// table holds at all.
+Status add_recent_rows(SqliteConn& c, int64_t link_id, int64_t from_hour, int64_t to_hour,
+                       std::map<int64_t, HourRollup>& by_hour) {
+  auto span = recent_hours(c);
+  if (!span) return span.error();
+  const int64_t first = std::max(from_hour, span->first);
+  const int64_t end = std::min(to_hour, span->end);
   SHORTSTACK_PREPARE(q, c, "SELECT owner_id, clicks, bots, breakdown, visitors FROM click_hours_recent WHERE slot = ?");
   for (int64_t hour = first; hour < end; ++hour) {
     auto slot = recent_slot_of(link_id, hour);
@@ -299,12 +330,7 @@ Result<size_t> SqliteClickStore::compact() {
                        "ON CONFLICT(slot) DO UPDATE SET " MERGE_ROLLUP_COLUMNS);
     hours.bind(1, through);
     if (auto st = hours.run(); !st) return st.error();
-    SHORTSTACK_PREPARE(totals, c,
-                       "INSERT INTO link_totals(link_id, clicks, bots) SELECT link_id, SUM(clicks), SUM(bots) "
-                       "FROM click_deltas WHERE seq <= ?1 GROUP BY link_id ORDER BY link_id "
-                       "ON CONFLICT(link_id) DO UPDATE SET clicks = clicks + excluded.clicks, bots = bots + excluded.bots");
-    totals.bind(1, through);
-    if (auto st = totals.run(); !st) return st.error();
+    // No link_totals here: an hour is added to them once, when it is archived.
     // Every delta is <= through: this transaction holds the write lock, so none was appended since
     // MAX(seq) was read. Without a WHERE clause SQLite drops the table's and its index's pages
     // wholesale instead of deleting rows one by one (~10% of a spread compaction).
@@ -349,6 +375,14 @@ Result<size_t> SqliteClickStore::archive_oldest_hour(int64_t before_hour) {
     move.bind(1, first_recent_slot_of_hour(hour)).bind(2, first_recent_slot_of_hour(hour + 1));
     if (auto st = move.run(); !st) return st.error();
     const auto rows = static_cast<size_t>(sqlite3_changes(c.raw()));
+    // The hour leaves what readers add to link_totals, so link_totals take it in. A link has one row
+    // per hour here, and slot order is link order within an hour: no sort, no grouping.
+    SHORTSTACK_PREPARE(totals, c,
+                       "INSERT INTO link_totals(link_id, clicks, bots) SELECT link_id, clicks, bots "
+                       "FROM click_hours_recent WHERE slot >= ?1 AND slot < ?2 ORDER BY slot "
+                       "ON CONFLICT(link_id) DO UPDATE SET clicks = clicks + excluded.clicks, bots = bots + excluded.bots");
+    totals.bind(1, first_recent_slot_of_hour(hour)).bind(2, first_recent_slot_of_hour(hour + 1));
+    if (auto st = totals.run(); !st) return st.error();
     SHORTSTACK_PREPARE(drop, c, "DELETE FROM click_hours_recent WHERE slot >= ?1 AND slot < ?2");
     drop.bind(1, first_recent_slot_of_hour(hour)).bind(2, first_recent_slot_of_hour(hour + 1));
     if (auto st = drop.run(); !st) return st.error();
@@ -397,6 +431,8 @@ Result<std::unordered_map<int64_t, LinkTotals>> SqliteClickStore::totals(const s
     return in_snapshot<Totals>(c, [&]() -> Result<Totals> {
       SHORTSTACK_PREPARE(q, c, "SELECT clicks, bots FROM link_totals WHERE link_id = ?");
       SHORTSTACK_PREPARE(d, c, "SELECT clicks, bots FROM click_deltas WHERE seq = ?");
+      auto recent = recent_hours(c);
+      if (!recent) return recent.error();
       Totals out;
       for (size_t i = 0; i < link_ids.size(); ++i) {
         const int64_t id = link_ids[i];
@@ -404,6 +440,7 @@ Result<std::unordered_map<int64_t, LinkTotals>> SqliteClickStore::totals(const s
         if (q.step()) out[id] = {q.int64(0), q.int64(1)};
         else if (q.failed()) return q.error();
         q.reset();
+        if (auto st = add_recent_totals(c, id, *recent, out); !st) return st.error();
         for (int64_t seq : seqs[i]) {
           d.bind(1, seq);
           if (d.step()) {

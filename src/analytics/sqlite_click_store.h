@@ -2,9 +2,10 @@
 // The embedded ClickStore: a log-structured layout in SQLite. Each round appends its rollups to
 // click_deltas (in order, cheap however widely the clicks spread); a compaction every
 // `compact_interval`, or once `compact_max_deltas` rows have gathered, folds them into
-// click_hours_recent (keyed hour-major, so a fold writes the table's last pages) and link_totals;
-// once an hour is `keep_recent` old it moves, whole, into click_hours (keyed link-major, for reading
-// one link's history in one range scan). Reads sum all three in one snapshot.
+// click_hours_recent (keyed hour-major, so a fold writes the table's last pages); once an hour is
+// `keep_recent` old it moves, whole, into click_hours (keyed link-major, for reading one link's
+// history in one range scan) and is added to link_totals, which count archived hours only. Reads
+// sum the tables and the deltas in one snapshot.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>

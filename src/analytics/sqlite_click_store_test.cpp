@@ -1,6 +1,9 @@
 #include "analytics/click_store_contract.h"
 #include "analytics/sqlite_click_store.h"
+#include "analytics/sqlite_rollup_sql.h"
+#include "store/migrations.h"
 #include "testing/sqlite_temp.h"
+#include "testing/temp_dir.h"
 
 namespace shortstack::analytics {
 namespace {
@@ -207,6 +210,40 @@ TEST(SqliteClickStore, CompactsOnceEnoughDeltasGather) {
   ASSERT_TRUE(store->housekeeping());
   EXPECT_EQ(store->pending_deltas(), 0u);
   EXPECT_EQ(store->totals({1, 2, 3})->size(), 3u);
+}
+
+// Before migration 0004, link_totals also counted what click_hours_recent holds; the migration takes
+// that back out, so a database written by an older build reads the same totals after it.
+TEST(SqliteClickStore, TotalsReadTheSameAfterLinkTotalsStopCountingRecentHours) {
+  testing::TempDir dir;
+  auto db = *store::SqliteDb::open(dir.file("analytics.db"));
+  const auto& all = store::analytics_sqlite_migrations();
+  ASSERT_TRUE(db->migrate({all.begin(), all.begin() + 3}));
+  const int64_t slot7 = *recent_slot_of(7, kHour), slot8 = *recent_slot_of(8, kHour);
+  // Link 7: 10 clicks and 1 bot in all, 3 clicks of them still recent. Link 8: all of it recent.
+  const std::string rows =
+      "INSERT INTO link_totals(link_id, clicks, bots) VALUES(7, 10, 1), (8, 2, 0);"
+      "INSERT INTO click_hours_recent(slot, link_id, hour, owner_id, clicks, bots, breakdown, visitors) VALUES"
+      "(" + std::to_string(slot7) + ", 7, " + std::to_string(kHour) + ", 3, 3, 0, '', x''),"
+      "(" + std::to_string(slot8) + ", 8, " + std::to_string(kHour) + ", 3, 2, 0, '', x'');";
+  ASSERT_TRUE(db->write<int>([&](store::SqliteConn& c) -> Result<int> {
+    if (auto st = c.exec(rows.c_str()); !st) return st.error();
+    return 0;
+  }));
+  ASSERT_TRUE(db->migrate(all));
+  EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM link_totals"), 1) << "link 8's row held only recent clicks";
+
+  auto store = *SqliteClickStore::open(db);
+  const auto totals = *store->totals({7, 8, 9});
+  EXPECT_EQ(totals.at(7).clicks, 10);
+  EXPECT_EQ(totals.at(7).bots, 1);
+  EXPECT_EQ(totals.at(8).clicks, 2);
+  EXPECT_EQ(totals.count(9), 0u) << "never clicked: absent";
+  // Archiving the hour hands its clicks to link_totals, and the answer stays the same.
+  EXPECT_EQ(*store->archive_oldest_hour(kHour + 1), 2u);
+  EXPECT_EQ(recent_rows(*db), 0);
+  EXPECT_EQ(store->totals({7})->at(7).clicks, 10);
+  EXPECT_EQ(store->totals({8})->at(8).clicks, 2);
 }
 
 }  // namespace

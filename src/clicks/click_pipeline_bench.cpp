@@ -132,7 +132,7 @@ void time_compactions(benchmark::State& state, const std::shared_ptr<analytics::
 }
 
 // Compaction of the deltas that `rounds` aggregator rounds (each ~41k events over 1M links, the way
-// random-code traffic arrives) left behind: the periodic fold into click_hours and link_totals.
+// random-code traffic arrives) left behind: the periodic fold into click_hours_recent.
 // Reported per folded delta; with clicks this spread, nearly every event is a delta of its own.
 void BM_CompactSpreadDeltas(benchmark::State& state) {
   auto store = *analytics::SqliteClickStore::open(testing::temp_analytics_db());
