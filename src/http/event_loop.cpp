@@ -9,6 +9,7 @@
 
 #include "core/thread_name.h"
 #include "core/time_format.h"
+#include "log/log.h"
 
 namespace shortstack::http {
 namespace {
@@ -18,6 +19,20 @@ thread_local EventLoop* t_current = nullptr;
 
 // Events fetched per epoll_wait; more wait for the next turn, which comes at once.
 constexpr int kMaxEvents = 256;
+
+// An exception that escaped this thread would end the process, and every connection of every loop
+// with it. Connections catch their own; this is the net under the rest (the acceptor's epoll_ctl
+// failing with ENOMEM, a tick hook's bad_alloc): what threw loses its turn, the loop goes on.
+template <class F>
+void guarded(std::string_view what, F&& fn) noexcept {
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    log::error("loop_task_failed", {{"what", what}, {"error", e.what()}});
+  } catch (...) {
+    log::error("loop_task_failed", {{"what", what}, {"error", "unknown exception"}});
+  }
+}
 }  // namespace
 
 EventLoop::EventLoop(int index) : index_(index) {
@@ -106,7 +121,7 @@ int EventLoop::wait_timeout_ms() const {
 void EventLoop::dispatch(const epoll_event* events, int ready) {
   for (int i = 0; i < ready; ++i) {
     if (auto* handler = static_cast<IoHandler*>(events[i].data.ptr)) {
-      handler->on_io(events[i].events);
+      guarded("io", [&] { handler->on_io(events[i].events); });
     } else {
       uint64_t count;  // the wake-up: reset the eventfd; the posted tasks run after this batch
       [[maybe_unused]] const auto r = ::read(wake_fd_, &count, sizeof count);
@@ -119,13 +134,13 @@ void EventLoop::run_posted() {
     std::lock_guard lock(posted_mutex_);
     running_.swap(posted_);
   }
-  for (auto& fn : running_) fn();
+  for (auto& fn : running_) guarded("posted", fn);
   running_.clear();
 }
 
 void EventLoop::tick() {
   update_date();
-  for (auto& hook : tick_hooks_) hook();
+  for (auto& hook : tick_hooks_) guarded("tick", hook);
   next_tick_ = now_ + kTick;
 }
 

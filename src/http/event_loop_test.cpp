@@ -5,7 +5,10 @@
 
 #include <atomic>
 #include <future>
+#include <stdexcept>
 #include <thread>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 namespace shortstack::http {
 namespace {
@@ -61,6 +64,45 @@ TEST(EventLoop, ATaskPostedAfterStopIsDroppedNotRun) {
   loops.start();
   loops.stop();
   loops.at(0).post([] { FAIL() << "a stopped loop ran a task"; });
+}
+
+// Something that throws on the loop loses its own turn; the loop, and so the process, go on.
+class ThrowingHandler final : public IoHandler {
+ public:
+  std::atomic<int> calls{0};
+  void on_io(uint32_t) override {
+    ++calls;
+    throw std::runtime_error("handler failed");
+  }
+};
+
+TEST(EventLoop, AHandlerTaskOrHookThatThrowsDoesNotEndTheLoop) {
+  LoopGroup loops(1);
+  EventLoop& loop = loops.at(0);
+  std::atomic<int> ticks{0};
+  loop.on_tick([&] {
+    ++ticks;
+    throw std::runtime_error("hook failed");
+  });
+  loops.start();
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ThrowingHandler handler;
+  loop.add(fds[0], EPOLLIN, &handler);  // level-triggered: it fires every turn until read
+  ASSERT_EQ(::write(fds[1], "x", 1), 1);
+  loop.post([] { throw std::runtime_error("task failed"); });
+  // The loop still runs posted work after all three threw, again and again.
+  for (int round = 0; round < 3; ++round) {
+    std::promise<void> ran;
+    loop.post([&] { ran.set_value(); });
+    ASSERT_EQ(ran.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  }
+  EXPECT_GT(handler.calls.load(), 0);
+  while (ticks.load() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  loop.remove(fds[0]);
+  loops.stop();
+  ::close(fds[0]);
+  ::close(fds[1]);
 }
 
 }  // namespace
