@@ -151,23 +151,32 @@ Result<HourSpan> recent_hours(SqliteConn& c) {
   return HourSpan{hour_of_recent_slot(span.int64(0)), hour_of_recent_slot(span.int64(1)) + 1};
 }
 
+using TotalsByLink = std::unordered_map<int64_t, LinkTotals>;
+
+// Steps a keyed lookup of (clicks, bots) and, when it found a row, adds it to the link's totals; a
+// link no lookup finds stays absent. Resets the statement.
+Status add_found_totals(Stmt& q, int64_t link_id, TotalsByLink& out) {
+  Status st = ok_status();
+  if (q.step()) {
+    LinkTotals& t = out[link_id];
+    t.clicks += q.int64(0);
+    t.bots += q.int64(1);
+  } else if (q.failed()) {
+    st = q.error();
+  }
+  q.reset();
+  return st;
+}
+
 // Adds the link's rows of click_hours_recent to its totals (link_totals count archived hours only):
-// one keyed lookup per hour of the span. A link with no row anywhere stays absent.
-Status add_recent_totals(SqliteConn& c, int64_t link_id, HourSpan span,
-                         std::unordered_map<int64_t, LinkTotals>& out) {
+// one keyed lookup per hour of the span.
+Status add_recent_totals(SqliteConn& c, int64_t link_id, HourSpan span, TotalsByLink& out) {
   SHORTSTACK_PREPARE(q, c, "SELECT clicks, bots FROM click_hours_recent WHERE slot = ?");
   for (int64_t hour = span.first; hour < span.end; ++hour) {
     auto slot = recent_slot_of(link_id, hour);
     if (!slot) continue;  // no row can have a key out of range
     q.bind(1, *slot);
-    if (q.step()) {
-      LinkTotals& t = out[link_id];
-      t.clicks += q.int64(0);
-      t.bots += q.int64(1);
-    } else if (q.failed()) {
-      return q.error();
-    }
-    q.reset();
+    if (auto st = add_found_totals(q, link_id, out); !st) return st;
   }
   return ok_status();
 }
@@ -426,31 +435,21 @@ Result<std::unordered_map<int64_t, LinkTotals>> SqliteClickStore::totals(const s
   if (auto st = await_index(); !st) return st.error();
   std::vector<std::vector<int64_t>> seqs;
   for (int64_t id : link_ids) seqs.push_back(index_.seqs_of(id));
-  using Totals = std::unordered_map<int64_t, LinkTotals>;
   return db_->read([&](SqliteConn& c) {
-    return in_snapshot<Totals>(c, [&]() -> Result<Totals> {
+    return in_snapshot<TotalsByLink>(c, [&]() -> Result<TotalsByLink> {
       SHORTSTACK_PREPARE(q, c, "SELECT clicks, bots FROM link_totals WHERE link_id = ?");
       SHORTSTACK_PREPARE(d, c, "SELECT clicks, bots FROM click_deltas WHERE seq = ?");
       auto recent = recent_hours(c);
       if (!recent) return recent.error();
-      Totals out;
+      TotalsByLink out;
       for (size_t i = 0; i < link_ids.size(); ++i) {
         const int64_t id = link_ids[i];
         q.bind(1, id);
-        if (q.step()) out[id] = {q.int64(0), q.int64(1)};
-        else if (q.failed()) return q.error();
-        q.reset();
+        if (auto st = add_found_totals(q, id, out); !st) return st.error();
         if (auto st = add_recent_totals(c, id, *recent, out); !st) return st.error();
         for (int64_t seq : seqs[i]) {
           d.bind(1, seq);
-          if (d.step()) {
-            LinkTotals& t = out[id];
-            t.clicks += d.int64(0);
-            t.bots += d.int64(1);
-          } else if (d.failed()) {
-            return d.error();
-          }
-          d.reset();
+          if (auto st = add_found_totals(d, id, out); !st) return st.error();
         }
       }
       return out;
