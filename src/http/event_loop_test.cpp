@@ -77,6 +77,7 @@ class ThrowingHandler final : public IoHandler {
 };
 
 TEST(EventLoop, AHandlerTaskOrHookThatThrowsDoesNotEndTheLoop) {
+  ThrowingHandler handler;  // before the loops, so it outlives them even when an assertion returns early
   LoopGroup loops(1);
   EventLoop& loop = loops.at(0);
   std::atomic<int> ticks{0};
@@ -87,7 +88,6 @@ TEST(EventLoop, AHandlerTaskOrHookThatThrowsDoesNotEndTheLoop) {
   loops.start();
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);
-  ThrowingHandler handler;
   loop.add(fds[0], EPOLLIN, &handler);  // level-triggered: it fires every turn until read
   ASSERT_EQ(::write(fds[1], "x", 1), 1);
   loop.post([] { throw std::runtime_error("task failed"); });

@@ -35,12 +35,14 @@ std::shared_ptr<store::pg::PgPool> open_or_throw(const store::pg::PoolOptions& o
   return *pool;
 }
 
-void exec_or_throw(store::pg::PgPool& pool, const std::string& sql) {
-  if (auto r = pool.exec(sql, {}); !r) throw std::runtime_error(r.error().message);
+// Runs `sql` on the test server directly (not through PgBouncer): CREATE SCHEMA, CREATE DATABASE.
+void admin_exec(const std::string& sql) {
+  auto admin = open_or_throw(fixture_options(test_pg_url()), "test PostgreSQL");
+  if (auto r = admin->exec(sql, {}); !r) throw std::runtime_error(r.error().message);
 }
 
-void migrate_or_throw(const store::pg::PoolOptions& options) {
-  auto pool = open_or_throw(options, "test PostgreSQL");
+void migrate_or_throw(const store::pg::PoolOptions& options, const char* what) {
+  auto pool = open_or_throw(options, what);
   if (auto m = pool->migrate(store::postgres_migrations()); !m) throw std::runtime_error(m.error().message);
 }
 
@@ -48,14 +50,14 @@ void migrate_or_throw(const store::pg::PoolOptions& options) {
 
 std::string temp_pg_schema() {
   const std::string schema = unique_test_name("t");
-  exec_or_throw(*open_or_throw(fixture_options(test_pg_url()), "test PostgreSQL"), "CREATE SCHEMA " + schema);
+  admin_exec("CREATE SCHEMA " + schema);
   return schema;
 }
 
 std::shared_ptr<store::pg::PgPool> temp_pg_pool(store::pg::PoolOptions options, bool migrated) {
   options.url = test_pg_url();
   options.search_path = temp_pg_schema();
-  if (migrated) migrate_or_throw(fixture_options(options.url, options.search_path));
+  if (migrated) migrate_or_throw(fixture_options(options.url, options.search_path), "test PostgreSQL");
   return open_or_throw(options, "test PostgreSQL");
 }
 
@@ -63,10 +65,10 @@ std::shared_ptr<store::pg::PgPool> temp_pgbouncer_pool() {
   const std::string bouncer =
       required_env("SHORTSTACK_TEST_PGBOUNCER", "start scripts/test-pgbouncer.sh DIR start HOST PORT and export its URL");
   const std::string db = unique_test_name("b");
-  exec_or_throw(*open_or_throw(fixture_options(test_pg_url()), "test PostgreSQL"), "CREATE DATABASE " + db);
+  admin_exec("CREATE DATABASE " + db);
   store::pg::PoolOptions through;
   through.url = bouncer + "/" + db;
-  migrate_or_throw(fixture_options(through.url));
+  migrate_or_throw(fixture_options(through.url), "test PgBouncer");
   return open_or_throw(through, "test PgBouncer");
 }
 
