@@ -149,6 +149,36 @@ TEST(ClickRecorder, VisitorHashesDependOnTheDayAndNeverContainTheAddress) {
   EXPECT_NE(visitor_key_for_day("secret-a-0123456789", 1), visitor_key_for_day("secret-b-0123456789", 1));
 }
 
+// The agent's digest is cached per batch: the visitor must still be a function of (address, agent,
+// day) alone, the same in every batch, and tell agents and addresses apart.
+TEST(ClickRecorder, AVisitorIsTheSameAddressAndAgentInEveryBatch) {
+  auto queue = std::make_shared<queue::MemoryQueue>();
+  ClickRecorder recorder(queue, 1, "test-secret-0123456789");
+  const ClickInput a{1, 1, "203.0.113.9", "Agent A", "", ""};
+  const ClickInput other_agent{1, 1, "203.0.113.9", "Agent B", "", ""};
+  const ClickInput other_address{1, 1, "203.0.113.10", "Agent A", "", ""};
+  const ClickInput no_agent{1, 1, "203.0.113.9", "", "", ""};
+  recorder.record(0, a, kNow);
+  recorder.record(0, other_agent, kNow);
+  recorder.record(0, other_address, kNow);
+  recorder.record(0, no_agent, kNow);
+  recorder.flush(0);
+  recorder.record(0, other_agent, kNow);  // a new batch, agents in another order
+  recorder.record(0, a, kNow);
+  recorder.flush(0);
+  auto taken = queue->fetch(kClickSubject, 2, std::chrono::milliseconds(100));
+  ASSERT_EQ(taken->size(), 2u);
+  const auto first = decode_batch((*taken)[0].payload);
+  const auto second = decode_batch((*taken)[1].payload);
+  ASSERT_TRUE(first && second);
+  const uint64_t v = first->events[0].visitor;
+  EXPECT_NE(v, first->events[1].visitor) << "another agent";
+  EXPECT_NE(v, first->events[2].visitor) << "another address";
+  EXPECT_NE(v, first->events[3].visitor) << "no agent";
+  EXPECT_EQ(second->events[1].visitor, v);
+  EXPECT_EQ(second->events[0].visitor, first->events[1].visitor);
+}
+
 TEST(ClickRecorder, ReferrerHostIsTheHostOnly) {
   EXPECT_EQ(referrer_host("https://www.News.example:443/a?b#c"), "www.News.example");
   EXPECT_EQ(referrer_host("http://user:pw@host.example/x"), "host.example");

@@ -49,14 +49,22 @@ class ClickRecorder {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
+  struct Interned {
+    uint32_t at = 0;      // position in batch.strings
+    uint64_t digest = 0;  // for a user agent: its hash under the day's key, once taken (never 0 then)
+  };
+  using StringIndex = std::unordered_map<std::string, Interned, StringHash, std::equal_to<>>;
   struct alignas(64) Buffer {
     ClickBatch batch;
-    std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> index;  // batch.strings → position
+    StringIndex index;  // batch.strings → position
     int64_t day = -1;
     SipKey visitor_key{};
     std::vector<std::string> unpublished;  // batches the queue refused; retried before new ones
   };
-  uint32_t intern(Buffer& b, std::string_view s);
+  // The entry for `s` in the batch's strings, added on first sight; null for an empty string.
+  StringIndex::value_type* intern(Buffer& b, std::string_view s);
+  static uint32_t position(const StringIndex::value_type* entry) { return entry ? entry->second.at : 0; }
+  static uint64_t visitor_of(Buffer& b, std::string_view ip, StringIndex::value_type* user_agent);
   void publish_pending(Buffer& b);
 
   std::shared_ptr<queue::Queue> queue_;
