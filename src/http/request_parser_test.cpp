@@ -96,6 +96,39 @@ TEST(RequestParser, EnforcesHeaderAndBodyLimits) {
   EXPECT_EQ(parse(big_body, r, limits).error_status, 413);
 }
 
+// Values are checked sixteen bytes at a time and then byte by byte: every byte value, at a position in
+// the first block, the second, and the tail, must get the verdict RFC 9110's field-value gives it.
+TEST(RequestParser, JudgesEveryByteOfAHeaderValueWhereverItSits) {
+  const auto allowed = [](unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); };
+  for (const size_t at : {size_t{1}, size_t{15}, size_t{16}, size_t{31}, size_t{37}}) {
+    for (int byte = 0; byte < 256; ++byte) {
+      const auto c = static_cast<unsigned char>(byte);
+      if (c == '\r' || c == '\n') continue;  // those end the line before the value is judged
+      std::string value(40, 'a');
+      value[at] = static_cast<char>(c);
+      Request r;
+      const std::string in = "GET / HTTP/1.1\r\nHost: h\r\nUser-Agent: " + value + "\r\n\r\n";
+      const auto res = parse(in, r);
+      if (allowed(c)) {
+        ASSERT_EQ(res.status, ParseStatus::Complete) << "byte " << byte << " at " << at;
+        EXPECT_EQ(r.user_agent, value);
+      } else {
+        ASSERT_EQ(res.status, ParseStatus::Error) << "byte " << byte << " at " << at;
+        EXPECT_EQ(res.error_status, 400);
+      }
+    }
+  }
+}
+
+TEST(RequestParser, HeaderNamesAreTokens) {
+  Request r;
+  EXPECT_EQ(parse("GET / HTTP/1.1\r\nHost: h\r\nX-a!#$%&'*+.^_`|~9: v\r\n\r\n", r).status, ParseStatus::Complete);
+  for (const char* bad : {"X(y", "X/y", "X@y", "X\"y", "X{y"}) {
+    const std::string in = std::string("GET / HTTP/1.1\r\nHost: h\r\n") + bad + ": v\r\n\r\n";
+    EXPECT_EQ(parse(in, r).error_status, 400) << bad;
+  }
+}
+
 TEST(RequestParser, TooManyHeadersIs431) {
   std::string in = "GET / HTTP/1.1\r\nHost: h\r\n";
   for (size_t i = 0; i < Request::kMaxHeaders; ++i) in += "X-" + std::to_string(i) + ": v\r\n";
