@@ -103,36 +103,36 @@ struct HeaderRole {
   std::string_view Request::*field = nullptr;  // for Kind::Field
 };
 
-HeaderRole field(std::string_view Request::*f) { return {HeaderRole::Kind::Field, f}; }
+HeaderRole stored_in(std::string_view Request::*f) { return {HeaderRole::Kind::Field, f}; }
 
 HeaderRole role_of(std::string_view name) {
   using Kind = HeaderRole::Kind;
   const auto is = [name](std::string_view known) { return iequals(name, known); };
   switch (name.size()) {
     case 4:
-      if (is("host")) return field(&Request::host);
+      if (is("host")) return stored_in(&Request::host);
       break;
     case 6:
-      if (is("cookie")) return field(&Request::cookie);
-      if (is("accept")) return field(&Request::accept);
+      if (is("cookie")) return stored_in(&Request::cookie);
+      if (is("accept")) return stored_in(&Request::accept);
       break;
     case 7:
-      if (is("referer")) return field(&Request::referer);
+      if (is("referer")) return stored_in(&Request::referer);
       break;
     case 10:
-      if (is("user-agent")) return field(&Request::user_agent);
+      if (is("user-agent")) return stored_in(&Request::user_agent);
       if (is("connection")) return {Kind::Connection};
       break;
     case 11:
-      if (is("traceparent")) return field(&Request::traceparent);
+      if (is("traceparent")) return stored_in(&Request::traceparent);
       break;
     case 12:
-      if (is("content-type")) return field(&Request::content_type);
-      if (is("x-csrf-token")) return field(&Request::csrf_token);
-      if (is("x-request-id")) return field(&Request::request_id);
+      if (is("content-type")) return stored_in(&Request::content_type);
+      if (is("x-csrf-token")) return stored_in(&Request::csrf_token);
+      if (is("x-request-id")) return stored_in(&Request::request_id);
       break;
     case 13:
-      if (is("authorization")) return field(&Request::authorization);
+      if (is("authorization")) return stored_in(&Request::authorization);
       break;
     case 14:
       if (is("content-length")) return {Kind::ContentLength};
