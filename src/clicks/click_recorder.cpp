@@ -62,16 +62,16 @@ ClickRecorder::StringIndex::value_type* ClickRecorder::intern(Buffer& b, std::st
 // The keyed hash of (address, user agent). The agent is hashed once per batch and day, not per click,
 // and the visitor is the hash of the address and that 8-byte digest: hashing a whole agent (often
 // 100-250 bytes) on every click was ~2% of a redirect's CPU under random codes (bench/RESULTS.md).
-uint64_t ClickRecorder::visitor_of(Buffer& b, std::string_view ip, StringIndex::value_type* user_agent) {
+uint64_t ClickRecorder::visitor_of(const SipKey& day_key, std::string_view ip, StringIndex::value_type* user_agent) {
   uint64_t agent = 0;  // no agent; a digest is never 0
   if (user_agent) {
     uint64_t& digest = user_agent->second.digest;
-    if (digest == 0) digest = siphash24(b.visitor_key, user_agent->first) | 1;
+    if (digest == 0) digest = siphash24(day_key, user_agent->first) | 1;
     agent = digest;
   }
   char agent_bytes[8];
   for (size_t i = 0; i < 8; ++i) agent_bytes[i] = static_cast<char>(agent >> (8 * i));
-  SipHasher visitor(b.visitor_key);
+  SipHasher visitor(day_key);
   visitor.update(ip);
   visitor.update(std::string_view("\n", 1));
   visitor.update(std::string_view(agent_bytes, sizeof agent_bytes));
@@ -87,7 +87,7 @@ void ClickRecorder::record(size_t loop, const ClickInput& in, int64_t unix_now) 
     for (auto& entry : b.index) entry.second.digest = 0;  // taken under the old key
   }
   auto* ua = intern(b, in.user_agent.substr(0, kMaxUserAgentBytes));
-  b.batch.events.push_back({in.link_id, in.owner_id, unix_now, visitor_of(b, in.ip, ua), position(ua),
+  b.batch.events.push_back({in.link_id, in.owner_id, unix_now, visitor_of(b.visitor_key, in.ip, ua), position(ua),
                             position(intern(b, referrer_host(in.referer))), country_code(in.country)});
 }
 

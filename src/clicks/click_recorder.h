@@ -56,7 +56,7 @@ class ClickRecorder {
   using StringIndex = std::unordered_map<std::string, Interned, StringHash, std::equal_to<>>;
   struct alignas(64) Buffer {
     ClickBatch batch;
-    StringIndex index;  // batch.strings → position
+    StringIndex index;  // batch.strings → position, and each agent's digest once taken
     int64_t day = -1;
     SipKey visitor_key{};
     std::vector<std::string> unpublished;  // batches the queue refused; retried before new ones
@@ -64,7 +64,7 @@ class ClickRecorder {
   // The entry for `s` in the batch's strings, added on first sight; null for an empty string.
   StringIndex::value_type* intern(Buffer& b, std::string_view s);
   static uint32_t position(const StringIndex::value_type* entry) { return entry ? entry->second.at : 0; }
-  static uint64_t visitor_of(Buffer& b, std::string_view ip, StringIndex::value_type* user_agent);
+  static uint64_t visitor_of(const SipKey& day_key, std::string_view ip, StringIndex::value_type* user_agent);
   void publish_pending(Buffer& b);
 
   std::shared_ptr<queue::Queue> queue_;
