@@ -39,7 +39,8 @@ bool valid_field_value(std::string_view v) {
   for (; i + 16 <= v.size(); i += 16) {
     const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(v.data() + i));
     const __m128i at_least_space = _mm_cmpeq_epi8(_mm_max_epu8(x, space), x);  // unsigned x >= 0x20
-    const __m128i allowed = _mm_andnot_si128(_mm_cmpeq_epi8(x, del), _mm_or_si128(at_least_space, _mm_cmpeq_epi8(x, tab)));
+    const __m128i tab_or_above = _mm_or_si128(at_least_space, _mm_cmpeq_epi8(x, tab));
+    const __m128i allowed = _mm_andnot_si128(_mm_cmpeq_epi8(x, del), tab_or_above);
     if (_mm_movemask_epi8(allowed) != 0xffff) return false;
   }
 #endif
